@@ -1,0 +1,23 @@
+import type { CliCommand } from "./command.js";
+import { notBuilt } from "./commands/not-built.js";
+
+/**
+ * Every `medic` command, in the order `--help` lists them. Commands whose issue has not landed are
+ * `notBuilt(...)`: they say so and exit 2, they never pretend.
+ */
+export const commands: readonly CliCommand[] = [
+  notBuilt(["serve"], "the GitHub App server (Probot) with the Alertmanager route; same as npm start"),
+  notBuilt(
+    ["simulate"],
+    "the whole decision path offline for an alert: incident, runbook, diff, policy, risk",
+  ),
+  notBuilt(["demo"], "the offline end-to-end story on examples/"),
+  notBuilt(["policy", "check"], "evaluate Kyverno policies on manifests (text, json, sarif, policyreport)"),
+  notBuilt(["policy", "test"], "run Kyverno CLI test files (kyverno-test.yaml) against the engine"),
+  notBuilt(["runbook", "test"], "run runbook test cases (alert + repo fixture ⇒ expected changes)"),
+  notBuilt(["owners"], "who owns each path under CODEOWNERS, and the line that decided it"),
+  notBuilt(["risk"], "safe or destructive, with reasons, for a local diff"),
+  notBuilt(["evidence"], "export a compliance evidence pack (Markdown, JSON, HTML with charts)"),
+  notBuilt(["audit", "verify"], "verify the hash chain of an audit ledger"),
+  notBuilt(["noise"], "alert-noise analysis from a recorded export"),
+];
