@@ -9,7 +9,9 @@ const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const names = wanted.length > 0 ? wanted : available;
 for (const name of names) {
   if (!available.includes(name)) {
-    process.stderr.write(`bench: unknown benchmark "${name}"; available: ${available.join(", ") || "(none)"}\n`);
+    process.stderr.write(
+      `bench: unknown benchmark "${name}"; available: ${available.join(", ") || "(none)"}\n`,
+    );
     process.exit(2);
   }
 }
