@@ -88,7 +88,7 @@ export const EnvConfig = z
       ctx.addIssue({
         code: "custom",
         path: ["PRIVATE_KEY"],
-        message: "PRIVATE_KEY or PRIVATE_KEY_PATH is required in production",
+        message: "(or PRIVATE_KEY_PATH) is required in production",
       });
     }
   });

@@ -1,0 +1,30 @@
+import { readdirSync } from "node:fs";
+import { z } from "zod";
+import { MedicConfig } from "../src/core/config/medic-config.js";
+import { attachJsDocDescriptions } from "./jsdoc-descriptions.js";
+
+/** JSON Schemas generated from the zod schemas (their JSDoc lines become descriptions). Add yours here. */
+export const generatedSchemas: { file: string; title: string; schema: z.ZodType }[] = [
+  { file: "docs/medic.schema.json", title: "gitops-medic .github/medic.yml", schema: MedicConfig },
+];
+
+/** Modules whose exported zod schemas carry the JSDoc lines to use as descriptions. */
+export const describedModules = [
+  "src/core/config/medic-config.ts",
+  ...readdirSync(new URL("../src/core/config/sections/", import.meta.url))
+    .filter((f) => f.endsWith(".ts"))
+    .sort()
+    .map((f) => `src/core/config/sections/${f}`),
+];
+
+let described: Promise<void> | undefined;
+
+export async function renderSchema(entry: (typeof generatedSchemas)[number]): Promise<string> {
+  described ??= attachJsDocDescriptions(describedModules);
+  await described;
+  const json = z.toJSONSchema(entry.schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return `${JSON.stringify({ title: entry.title, ...json }, null, 2)}\n`;
+}

@@ -1,0 +1,13 @@
+import type { ApplicationFunction } from "probot";
+import type { AppDeps } from "./app-deps.js";
+import { registerConfigCheck } from "./handlers/config-check.js";
+
+/**
+ * The Probot application: wiring only. Each area registers its handlers; the logic lives in workflows.
+ */
+export function medicApp(deps: AppDeps): ApplicationFunction {
+  return (app) => {
+    registerConfigCheck(app);
+    void deps;
+  };
+}

@@ -1,0 +1,100 @@
+import type { Logger as PinoLogger } from "pino";
+import type { ProbotOctokit } from "probot";
+import type { AppDeps } from "../app-deps.js";
+import type { EnvConfig } from "../core/config/env-config.js";
+import { githubWebhookRoute } from "../handlers/github-webhook.js";
+import { healthzRoute, type ReadinessCheck, readyzRoute } from "../handlers/health.js";
+import { medicApp } from "../index.js";
+import type { Clock } from "../workflows/ports/clock.js";
+import type { DeliveryDedupe, KeyedLock, WriteBudget } from "../workflows/ports/coordination.js";
+import { buildProbot } from "./build-probot.js";
+import { createHttpServer } from "./create-http-server.js";
+
+export interface Coordination {
+  lock: KeyedLock;
+  dedupe: DeliveryDedupe;
+  writeBudget: WriteBudget;
+  /** Whether the shared store is usable (Redis); always true in memory. */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  env: EnvConfig;
+  privateKey: string | undefined;
+  log: PinoLogger;
+  clock: Clock;
+  coordination: Coordination;
+  /** Tests pass an Octokit with retries and throttling off. */
+  Octokit?: typeof ProbotOctokit;
+}
+
+export interface RunningServer {
+  port: number;
+  probot: ReturnType<typeof buildProbot>;
+  /** Graceful shutdown: stop accepting, drain registered work within the bound, close stores. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Builds Probot, the routes and the app, then listens. Used by `medic serve` and the server tests. */
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const { env, log, coordination } = opts;
+  const probot = buildProbot({
+    env,
+    privateKey: opts.privateKey,
+    log,
+    ...(opts.Octokit ? { Octokit: opts.Octokit } : {}),
+  });
+  const http = createHttpServer(log);
+  const readiness: ReadinessCheck[] = [
+    { name: "probot", check: async () => Boolean(await probot.ready()) },
+    { name: "coordination", check: () => coordination.isHealthy() },
+  ];
+  const shutdownHooks: (() => Promise<void>)[] = [];
+  const deps: AppDeps = {
+    env,
+    clock: opts.clock,
+    logger: log,
+    lock: coordination.lock,
+    dedupe: coordination.dedupe,
+    writeBudget: coordination.writeBudget,
+    addRoute: (route) => http.addRoute(route),
+    onShutdown: (fn) => shutdownHooks.push(fn),
+  };
+  http.addRoute(healthzRoute);
+  http.addRoute(readyzRoute(() => readiness));
+  http.addRoute(
+    githubWebhookRoute({
+      path: env.WEBHOOK_PATH,
+      probot,
+      secrets: [
+        env.WEBHOOK_SECRET ?? "development",
+        ...(env.WEBHOOK_SECRET_PREVIOUS ? [env.WEBHOOK_SECRET_PREVIOUS] : []),
+      ],
+      dedupe: coordination.dedupe,
+      logger: log,
+    }),
+  );
+  await probot.load(medicApp(deps));
+  await new Promise<void>((resolve, reject) => {
+    http.server.once("error", reject);
+    http.server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const address = http.server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  log.info({ port, host: env.HOST, webhookPath: env.WEBHOOK_PATH }, "gitops-medic listening");
+  return {
+    port,
+    probot,
+    async stop(timeoutMs = 20_000) {
+      const deadline = opts.clock.now() + timeoutMs;
+      const closing = http.close(timeoutMs);
+      for (const hook of shutdownHooks) {
+        const left = Math.max(0, deadline - opts.clock.now());
+        await Promise.race([hook(), new Promise((r) => setTimeout(r, left).unref())]);
+      }
+      await closing;
+      await coordination.close();
+    },
+  };
+}

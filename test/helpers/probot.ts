@@ -1,0 +1,44 @@
+import { generateKeyPairSync } from "node:crypto";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+
+let cachedKey: string | undefined;
+
+/** A throwaway RSA key so Probot can sign app JWTs that nock accepts (generated once per test process). */
+export function testPrivateKey(): string {
+  cachedKey ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+  return cachedKey;
+}
+
+/** Octokit as the app uses it, minus retries and throttling so tests see every request exactly once. */
+export const TestOctokit = ProbotOctokit.defaults({
+  retry: { enabled: false },
+  throttle: { enabled: false },
+});
+
+/** A silent pino logger (set MEDIC_TEST_LOG=debug to see the app's logs). */
+export function testLogger() {
+  return pino({ level: process.env.MEDIC_TEST_LOG ?? "silent" });
+}
+
+export interface TestProbotOptions {
+  appId?: number;
+  /** GitHub Enterprise Server base URL, e.g. `https://ghe.example.com/api/v3`. */
+  baseUrl?: string;
+}
+
+/** A Probot instance for `probot.receive()` tests with nock (`https://api.github.com` unless baseUrl). */
+export function createTestProbot(opts: TestProbotOptions = {}): Probot {
+  return new Probot({
+    appId: opts.appId ?? 1,
+    privateKey: testPrivateKey(),
+    secret: "test-secret",
+    log: testLogger(),
+    Octokit: TestOctokit,
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+  });
+}
