@@ -24,6 +24,41 @@ export interface Signal {
   /** Alertmanager fingerprint or another stable id of the label set. */
   fingerprint: string;
   generatorURL?: string;
+  /** Severity this signal maps to (from its severity label and the configured map). */
+  severity?: Severity;
+  /** Alertmanager `groupKey` of the notification that carried it (to infer resolution of missing members). */
+  groupKey?: string;
+  /** `root` for the incident's own signals, `child` for signals attached by a correlation rule. */
+  role?: "root" | "child";
+  /** Id of the correlation rule that attached a child signal. */
+  correlation?: string;
+  /** Incident key the signal would have had on its own (children keep it for the record). */
+  ownKey?: string;
+  /** RFC 3339: the last notification that carried this signal. */
+  lastSeenAt?: string;
+  /** How many distinct firings (new `startsAt`) were seen for this signal. */
+  firings?: number;
+}
+
+/** What happened to an incident, in order; rendered as the timeline table. */
+export type TimelineEvent =
+  | "firing"
+  | "opened"
+  | "signal-added"
+  | "child-attached"
+  | "signal-refired"
+  | "signal-resolved"
+  | "severity-raised"
+  | "resolved"
+  | "reopened"
+  | "recurred";
+
+export interface TimelineEntry {
+  /** RFC 3339. */
+  at: string;
+  event: TimelineEvent;
+  /** Plain text (escaped when rendered). */
+  detail: string;
 }
 
 /** An incident: signals grouped under one incident key. */
@@ -43,4 +78,22 @@ export interface Incident {
   resolvedAt?: string;
   /** GitHub login of the person who asked (manual incidents, `/remediate`). */
   requester?: string;
+  /** RFC 3339: when the incident issue was opened (or reopened) — the end of MTTD. */
+  openedAt?: string;
+  /** RFC 3339: the last notification that carried any of its signals. */
+  lastSeenAt?: string;
+  /** Notifications received for this incident (HA copies and repeats included). */
+  notifications?: number;
+  /** What happened, oldest first (bounded: older entries are counted in `timelineDropped`). */
+  timeline?: TimelineEntry[];
+  /** Timeline entries dropped to keep the issue body under GitHub's size limit. */
+  timelineDropped?: number;
+  /** Signals not kept individually (group members over the cap); counted, and shown as a number. */
+  signalOverflow?: number;
+  /** Id of the runbook that matched (adds the `runbook:<id>` label), set by the runbook matcher hook. */
+  runbookId?: string;
+  /** Issue number of the earlier incident this one recurs (opened after the reopen window). */
+  previousIssue?: number;
+  /** Incident issue number once one exists. */
+  issueNumber?: number;
 }

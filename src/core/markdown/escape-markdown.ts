@@ -13,17 +13,19 @@
 export function escapeMarkdown(text: string, maxLength = 1000): string {
   let t = stripUnsafeCharacters(text).replace(/\s+/g, " ").trim();
   if (t.length > maxLength) t = `${t.slice(0, Math.max(0, maxLength - 1))}…`;
-  return t
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]()!|~{}]/g, (c) => `\\${c}`)
-    .replace(/^([#+=-])/, "\\$1")
-    .replace(/^(\d+)([.)])/, "$1\\$2")
-    // `#` first: the entity inserted after `@` contains a `#` that must stay as it is.
-    .replace(/#(?=\w)/g, "#&#8203;")
-    .replace(/@/g, "@&#8203;")
-    .replace(/\bgithub\.com\//gi, "redirect.github.com/");
+  return (
+    t
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/[\\`*_[\]()!|~{}]/g, (c) => `\\${c}`)
+      .replace(/^([#+=-])/, "\\$1")
+      .replace(/^(\d+)([.)])/, "$1\\$2")
+      // `#` first: the entity inserted after `@` contains a `#` that must stay as it is.
+      .replace(/#(?=\w)/g, "#&#8203;")
+      .replace(/@/g, "@&#8203;")
+      .replace(/\bgithub\.com\//gi, "redirect.github.com/")
+  );
 }
 
 /** Removes C0/C1 controls (except whitespace) and Unicode direction overrides and isolates. */
