@@ -1,0 +1,28 @@
+import { parseYamlDocument } from "../yaml/parse-yaml.js";
+import { parseDottedKey } from "./parse-dotted-key.js";
+import type { PatchResult, ScalarValue } from "./types.js";
+import { applyYamlOps, describeYamlError } from "./yaml-text/apply-yaml-ops.js";
+
+/**
+ * Sets one value in a Helm values file by dotted key (`image.tag`, `autoscaling.minReplicas`), creating
+ * missing intermediate maps. A key that runs into a value or a list is refused with its name.
+ */
+export function setHelmValue(
+  text: string,
+  dottedKey: string,
+  value: ScalarValue,
+  file = "<input>",
+): PatchResult {
+  const key = parseDottedKey(dottedKey);
+  if (!key.ok) return { ok: false, reason: `${file}: ${key.reason}` };
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return { ok: false, reason: `${file}: ${dottedKey} must be a finite number` };
+  }
+  const parsed = parseYamlDocument(text, file);
+  if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
+  const root = parsed.document.value;
+  if (root !== null && (typeof root !== "object" || Array.isArray(root))) {
+    return { ok: false, reason: `${file}: a values file must be a mapping` };
+  }
+  return applyYamlOps(text, file, parsed.document.index, [{ op: "set", path: key.path, value }]);
+}
