@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApprovalConfig } from "./sections/approval.js";
+import { CommandsConfig } from "./sections/commands.js";
 import { EvidenceConfig } from "./sections/evidence.js";
 import { IncidentsConfig } from "./sections/incidents.js";
 import { NoiseConfig } from "./sections/noise.js";
@@ -26,6 +27,8 @@ export const MedicConfig = z.strictObject({
   policy: PolicyConfig.prefault({}),
   /** The approval gate for destructive changes. */
   approval: ApprovalConfig.prefault({}),
+  /** Slash commands in issue and pull request comments. */
+  commands: CommandsConfig.prefault({}),
   /** Watching rollouts after merge and reverting. */
   rollout: RolloutConfig.prefault({}),
   /** Compliance evidence export. */
