@@ -2,6 +2,7 @@
 export { addTfJsonResource } from "./add-tf-json-resource.js";
 export { appendDocument } from "./append-document.js";
 export { findResources, type ScanProblem } from "./find-resources.js";
+export { type LocateTarget, locateWorkload } from "./locate-workload.js";
 export { parseDottedKey } from "./parse-dotted-key.js";
 export {
   compareQuantity,

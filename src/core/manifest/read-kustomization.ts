@@ -9,6 +9,8 @@ export interface KustomizationSummary {
   resources: string[];
   images: KustomizeImage[];
   replicas: { name: string; count: number }[];
+  /** Patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`), as written. */
+  patches: string[];
 }
 
 /** Reads `namespace`, `resources`, `images` and `replicas` of a kustomization.yaml. */
@@ -40,6 +42,11 @@ export function readKustomization(text: string, file = "<input>"): ReadResult<Ku
       resources: [...strings(v["resources"]), ...strings(v["bases"])],
       images,
       replicas,
+      patches: [
+        ...objects(v["patches"]).flatMap((o) => (typeof o["path"] === "string" ? [o["path"]] : [])),
+        ...strings(v["patchesStrategicMerge"]).filter((s) => !s.includes("\n")),
+        ...objects(v["patchesJson6902"]).flatMap((o) => (typeof o["path"] === "string" ? [o["path"]] : [])),
+      ],
     },
   };
 }
