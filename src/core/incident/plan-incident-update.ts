@@ -147,7 +147,8 @@ export function planIncidentUpdate(input: PlanInput, opts: PlanOptions): Inciden
     inc.severity = severity;
   }
 
-  if (inc.signals.every((s) => s.status === "resolved")) {
+  // An incident whose state was lost (body edited by a person) has no signals yet: never "all resolved".
+  if (inc.signals.length > 0 && inc.signals.every((s) => s.status === "resolved")) {
     inc.status = "resolved";
     inc.resolvedAt = new Date(
       Math.max(...inc.signals.map((s) => Date.parse(s.endsAt ?? nowIso))),

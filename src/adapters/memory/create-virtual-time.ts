@@ -1,0 +1,48 @@
+import type { Clock } from "../../workflows/ports/clock.js";
+import type { Sleep } from "./sleep.js";
+
+/**
+ * Simulated time for benchmarks and long scenario tests: a clock plus a scheduler. `sleep` and `at`
+ * register timers; `run` lets all pending I/O and promise work settle (real macrotask turns), then jumps
+ * the clock to the next timer, until no timer is left or `until` is reached. Nothing waits in real time.
+ */
+export function createVirtualTime(start: number) {
+  let now = start;
+  let seq = 0;
+  const timers: { at: number; seq: number; fire: () => void }[] = [];
+  const schedule = (at: number, fire: () => void) => {
+    timers.push({ at: Math.max(at, now), seq: seq++, fire });
+    timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  };
+  const settle = async () => {
+    // Several macrotask turns: promise chains that cross setImmediate/nextTick boundaries finish.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+  const clock: Clock = { now: () => now };
+  const sleep: Sleep = (ms) => new Promise((resolve) => schedule(now + Math.max(0, ms), resolve));
+  return {
+    clock,
+    sleep,
+    /** Runs `fn` at virtual time `t`. */
+    at(t: number, fn: () => void): void {
+      schedule(t, fn);
+    },
+    /** Advances through every timer (up to `until`), settling work between them. */
+    async run(until = Number.POSITIVE_INFINITY): Promise<void> {
+      for (;;) {
+        await settle();
+        const next = timers[0];
+        if (!next || next.at > until) break;
+        timers.shift();
+        now = next.at;
+        next.fire();
+      }
+      await settle();
+      if (until !== Number.POSITIVE_INFINITY && now < until) now = until;
+    },
+    /** Timers still pending. */
+    pending(): number {
+      return timers.length;
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import type { IncidentsConfig } from "../core/config/sections/incidents.js";
+import type { Incident, Signal } from "../core/incident/incident.js";
+import { type IncidentPlan, planIncidentUpdate } from "../core/incident/plan-incident-update.js";
+import { renderIncidentComment } from "../core/incident/render-incident-comment.js";
+import { renderIncidentIssue } from "../core/incident/render-incident-issue.js";
+import { parseDuration } from "../core/util/duration.js";
+import type { IncidentWorkflowDeps, ResolvedIncidentsConfig } from "./incident-deps.js";
+import type { IncidentIssueRef } from "./incident-hooks.js";
+import type { IncidentIndex, IndexEntry } from "./incident-index.js";
+
+export interface SyncResult {
+  action: IncidentPlan["action"];
+  /** Child signals whose root stopped being active: the caller routes them to their own key. */
+  unrouted: Signal[];
+  issue?: IncidentIssueRef;
+}
+
+/** Labels the bot owns on incident issues; any other label (added by people) is kept on every write. */
+function isManagedLabel(label: string, cfg: IncidentsConfig): boolean {
+  return (
+    label === "incident" ||
+    label.startsWith("severity:") ||
+    label.startsWith("runbook:") ||
+    label === cfg.resolvedLabel ||
+    cfg.labels.includes(label)
+  );
+}
+
+export function planOptions(cfg: IncidentsConfig) {
+  return {
+    reopenWindowMs: parseDuration(cfg.reopenWindow) ?? 86_400_000,
+    commentCooldownMs: parseDuration(cfg.commentCooldown) ?? 300_000,
+    bodyUpdateIntervalMs: parseDuration(cfg.bodyUpdateInterval) ?? 60_000,
+    resolveMissingAfterMs: 5 * 60_000,
+  };
+}
+
+/**
+ * One incident key, one notification's signals: plan with the pure core, then write to the tracker.
+ * Callers hold the key's lock. Steps:
+ * 1. plan the lifecycle change from the cached state;
+ * 2. open / reopen / update / resolve the issue (a create looks for its marker first);
+ * 3. post at most one comment (cooldown), record the write in the index, schedule deferred updates.
+ */
+export async function syncIncident(
+  deps: IncidentWorkflowDeps,
+  index: IncidentIndex,
+  resolved: ResolvedIncidentsConfig,
+  key: string,
+  signals: readonly Signal[],
+  completeGroups: Readonly<Record<string, readonly string[]>>,
+): Promise<SyncResult> {
+  const cfg = resolved.config;
+  const now = deps.clock.now();
+  const entry = index.get(key);
+  // 1. Plan.
+  const plan = planIncidentUpdate(
+    {
+      key,
+      current: entry
+        ? {
+            incident: entry.incident,
+            issueOpen: entry.issue.state === "open",
+            ...(entry.issue.closedAt !== undefined ? { closedAt: entry.issue.closedAt } : {}),
+            ...(entry.lastCommentAt !== undefined ? { lastCommentAt: entry.lastCommentAt } : {}),
+            ...(entry.lastBodyWriteAt !== undefined ? { lastBodyWriteAt: entry.lastBodyWriteAt } : {}),
+          }
+        : null,
+      signals,
+      completeGroups,
+      tombstones: index.tombstones(key),
+      now,
+    },
+    planOptions(cfg),
+  );
+  index.addTombstones(key, plan.tombstones);
+  const inc = plan.incident;
+  if (plan.action === "none" || !inc) return { action: plan.action, unrouted: plan.unrouted };
+
+  // 2. Write.
+  let e: IndexEntry;
+  if (plan.action === "open") {
+    inc.runbookId = (await matchRunbook(deps, inc)) ?? inc.runbookId;
+    const draft = renderIncidentIssue(inc, deps.templates, renderOpts(resolved));
+    const issue = await index.tracker.create({ key, ...draft });
+    inc.issueNumber = issue.number;
+    e = {
+      key,
+      issue: { number: issue.number, url: issue.url, state: "open", labels: issue.labels },
+      incident: inc,
+      lastBodyWriteAt: now,
+      lastBody: draft.body,
+    };
+    deps.logger.info({ repo: index.repo, key, issue: issue.number }, "incident issue opened");
+  } else {
+    e = { ...entry!, incident: inc };
+    if (plan.action === "reopen") inc.runbookId = (await matchRunbook(deps, inc)) ?? inc.runbookId;
+    if (plan.action === "defer") {
+      e.dirty = true;
+      index.set(e);
+      scheduleFlush(
+        deps,
+        index,
+        resolved,
+        key,
+        (entry?.lastBodyWriteAt ?? now) + planOptions(cfg).bodyUpdateIntervalMs - now,
+      );
+      return { action: "defer", unrouted: [] };
+    }
+    if (plan.comment?.kind === "resolved") {
+      // The closing comment first, so readers see MTTD/MTTR before the issue closes.
+      await postComment(deps, index, e, inc, plan.comment, cfg, now);
+    }
+    await writeIssue(deps, index, e, resolved, plan.action, now);
+    if (plan.comment && plan.comment.kind !== "resolved") {
+      await postComment(deps, index, e, inc, plan.comment, cfg, now);
+    }
+  }
+  index.set(e);
+
+  // 3. Hooks (never undo a write).
+  const ref: IncidentIssueRef = { repo: index.repo, number: e.issue.number, url: e.issue.url };
+  try {
+    if (plan.action === "open" || plan.action === "reopen") await deps.hooks?.onOpened?.(inc, ref);
+    if (plan.action === "resolve") await deps.hooks?.onResolved?.(inc, ref);
+  } catch (err) {
+    deps.logger.error({ key, error: (err as Error).message }, "incident hook failed");
+  }
+  return { action: plan.action, unrouted: plan.unrouted, issue: ref };
+}
+
+/** Rewrites body, title and labels (only what changed) and the state the action asks for. */
+export async function writeIssue(
+  deps: IncidentWorkflowDeps,
+  index: IncidentIndex,
+  e: IndexEntry,
+  resolved: ResolvedIncidentsConfig,
+  action: "reopen" | "update" | "resolve" | "flush",
+  now: number,
+): Promise<void> {
+  const cfg = resolved.config;
+  const labelMode = cfg.onResolve === "label";
+  const rendered = renderIncidentIssue(e.incident, deps.templates, renderOpts(resolved));
+  const kept = e.issue.labels.filter((l) => !isManagedLabel(l, cfg));
+  const labels = [...rendered.labels, ...kept];
+  const patch: { title?: string; body?: string; labels?: string[]; state?: "open" | "closed" } = {};
+  if (rendered.body !== e.lastBody) patch.body = rendered.body;
+  if (!sameSet(labels, e.issue.labels)) patch.labels = labels;
+  if (action === "reopen" && e.issue.state !== "open") patch.state = "open";
+  if (action === "resolve" && !labelMode) patch.state = "closed";
+  if (Object.keys(patch).length > 0) await index.tracker.update(e.issue.number, patch);
+  e.lastBody = rendered.body;
+  e.lastBodyWriteAt = now;
+  e.dirty = false;
+  e.issue.labels = labels;
+  if (patch.state === "open") {
+    e.issue.state = "open";
+    delete e.issue.closedAt;
+  }
+  if (action === "resolve") {
+    if (labelMode) e.issue.closedAt = now;
+    else Object.assign(e.issue, { state: "closed", closedAt: now });
+  }
+}
+
+function renderOpts(resolved: ResolvedIncidentsConfig) {
+  const cfg = resolved.config;
+  return {
+    extraLabels: cfg.labels,
+    ...(resolved.warning ? { configWarning: resolved.warning } : {}),
+    ...(cfg.onResolve === "label" ? { resolvedLabel: cfg.resolvedLabel } : {}),
+  };
+}
+
+async function postComment(
+  deps: IncidentWorkflowDeps,
+  index: IncidentIndex,
+  e: IndexEntry,
+  inc: Incident,
+  comment: NonNullable<IncidentPlan["comment"]>,
+  cfg: IncidentsConfig,
+  now: number,
+): Promise<void> {
+  const cooldown = planOptions(cfg).commentCooldownMs;
+  // The closing comment carries MTTD/MTTR and is always posted; others respect the per-issue cooldown.
+  if (comment.kind !== "resolved" && e.lastCommentAt !== undefined && now - e.lastCommentAt < cooldown)
+    return;
+  const { body, markerId } = renderIncidentComment(inc, comment.kind, comment.lines, deps.templates, {
+    now,
+    cooldown: cfg.commentCooldown,
+    onResolve: cfg.onResolve,
+  });
+  await index.tracker.comment(e.issue.number, body, markerId);
+  e.lastCommentAt = now;
+}
+
+async function matchRunbook(deps: IncidentWorkflowDeps, inc: Incident): Promise<string | undefined> {
+  if (!deps.hooks?.matchRunbook) return undefined;
+  try {
+    return (await deps.hooks.matchRunbook(inc)) ?? undefined;
+  } catch (err) {
+    deps.logger.error({ key: inc.key, error: (err as Error).message }, "runbook matcher failed");
+    return undefined;
+  }
+}
+
+/** One pending flush per key: count-only changes are written at most once per body interval. */
+function scheduleFlush(
+  deps: IncidentWorkflowDeps,
+  index: IncidentIndex,
+  resolved: ResolvedIncidentsConfig,
+  key: string,
+  delayMs: number,
+): void {
+  if (index.flushScheduled.has(key)) return;
+  index.flushScheduled.add(key);
+  deps.later(Math.max(0, delayMs), async () => {
+    index.flushScheduled.delete(key);
+    await deps.lock.withLock(incidentLockKey(index.repo, key), async () => {
+      const e = index.get(key);
+      if (!e?.dirty || e.issue.state !== "open") return;
+      await writeIssue(deps, index, e, resolved, "flush", deps.clock.now());
+      index.set(e);
+    });
+  });
+}
+
+/** The lock that serialises all work on one incident key of one repository. */
+export function incidentLockKey(repo: string, key: string): string {
+  return `incident:${repo}#${key}`;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
