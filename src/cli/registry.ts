@@ -1,5 +1,7 @@
 import type { CliCommand } from "./command.js";
 import { notBuilt } from "./commands/not-built.js";
+import { policyCheckCommand } from "./commands/policy-check.js";
+import { policyTestCommand } from "./commands/policy-test.js";
 
 /**
  * Every `medic` command, in the order `--help` lists them. Commands whose issue has not landed are
@@ -12,8 +14,8 @@ export const commands: readonly CliCommand[] = [
     "the whole decision path offline for an alert: incident, runbook, diff, policy, risk",
   ),
   notBuilt(["demo"], "the offline end-to-end story on examples/"),
-  notBuilt(["policy", "check"], "evaluate Kyverno policies on manifests (text, json, sarif, policyreport)"),
-  notBuilt(["policy", "test"], "run Kyverno CLI test files (kyverno-test.yaml) against the engine"),
+  policyCheckCommand,
+  policyTestCommand,
   notBuilt(["runbook", "test"], "run runbook test cases (alert + repo fixture ⇒ expected changes)"),
   notBuilt(["owners"], "who owns each path under CODEOWNERS, and the line that decided it"),
   notBuilt(["risk"], "safe or destructive, with reasons, for a local diff"),
