@@ -20,12 +20,14 @@ export type YamlPath = (string | number)[];
 
 /**
  * One logical change to a YAML document.
- * - `set`: write a scalar at `path`, creating missing maps on the way (`quoted` forces a quoted string).
+ * - `set`: write a scalar at `path`, creating missing maps on the way (`quoted` forces a quoted string;
+ *   a new key goes before the first existing key of `before`, else after the last key, so it lands
+ *   where people expect it, e.g. `replicas` before `selector`).
  * - `append`: add `item` to the sequence at `path`, creating the key when missing.
  * - `delete`: remove the scalar-valued key at `path`.
  */
 export type YamlOp =
-  | { op: "set"; path: YamlPath; value: ScalarValue; quoted?: boolean }
+  | { op: "set"; path: YamlPath; value: ScalarValue; quoted?: boolean; before?: string[] }
   | { op: "append"; path: YamlPath; item: unknown }
   | { op: "delete"; path: YamlPath };
 
@@ -322,6 +324,15 @@ function insertIntoMap(
   }
   const firstKey = (map.items[0] as Pair).key as Node;
   const column = columnOf(text, rangeOf(firstKey)[0]);
+  const before = op.op === "set" && op.before ? op.before.map((k) => findPair(map, k)).find((p) => p) : undefined;
+  if (before) {
+    const keyStart = rangeOf(before.key as Node)[0];
+    const lineStart = text.lastIndexOf("\n", keyStart - 1) + 1;
+    // Only when the key starts its line (not the first key of a `- ` list item).
+    if (text.slice(lineStart, keyStart).trim() === "") {
+      return { start: lineStart, end: lineStart, text: renderBlock(obj, column, style, op) };
+    }
+  }
   const last = map.items[map.items.length - 1] as Pair;
   const lastNode = (last.value as Node | null) ?? (last.key as Node);
   const { at, needsEol } = lineEndAfter(text, rangeOf(lastNode)[1]);
