@@ -2,13 +2,14 @@ import type { CliCommand } from "./command.js";
 import { notBuilt } from "./commands/not-built.js";
 import { policyCheckCommand } from "./commands/policy-check.js";
 import { policyTestCommand } from "./commands/policy-test.js";
+import { serveCommand } from "./commands/serve.js";
 
 /**
  * Every `medic` command, in the order `--help` lists them. Commands whose issue has not landed are
  * `notBuilt(...)`: they say so and exit 2, they never pretend.
  */
 export const commands: readonly CliCommand[] = [
-  notBuilt(["serve"], "the GitHub App server (Probot) with the Alertmanager route; same as npm start"),
+  serveCommand,
   notBuilt(
     ["simulate"],
     "the whole decision path offline for an alert: incident, runbook, diff, policy, risk",
