@@ -1,11 +1,13 @@
 import { readdirSync } from "node:fs";
 import { z } from "zod";
 import { MedicConfig } from "../src/core/config/medic-config.js";
+import { Runbook } from "../src/core/runbook/runbook.js";
 import { attachJsDocDescriptions } from "./jsdoc-descriptions.js";
 
 /** JSON Schemas generated from the zod schemas (their JSDoc lines become descriptions). Add yours here. */
 export const generatedSchemas: { file: string; title: string; schema: z.ZodType }[] = [
   { file: "docs/medic.schema.json", title: "gitops-medic .github/medic.yml", schema: MedicConfig },
+  { file: "docs/runbook.schema.json", title: "gitops-medic runbook (runbooks/*.yaml)", schema: Runbook },
 ];
 
 /** Modules whose exported zod schemas carry the JSDoc lines to use as descriptions. */
@@ -15,6 +17,7 @@ export const describedModules = [
     .filter((f) => f.endsWith(".ts"))
     .sort()
     .map((f) => `src/core/config/sections/${f}`),
+  "src/core/runbook/runbook.ts",
 ];
 
 let described: Promise<void> | undefined;

@@ -7,6 +7,7 @@ import { NoiseConfig } from "./sections/noise.js";
 import { PolicyConfig } from "./sections/policy.js";
 import { RemediationConfig } from "./sections/remediation.js";
 import { RolloutConfig } from "./sections/rollout.js";
+import { RunbooksConfig } from "./sections/runbooks.js";
 import { WorkloadsConfig } from "./sections/workloads.js";
 
 /** The file name, in the GitOps repository's `.github/` folder. */
@@ -21,6 +22,8 @@ export const MedicConfig = z.strictObject({
   incidents: IncidentsConfig.prefault({}),
   /** How remediation pull requests are opened. */
   remediation: RemediationConfig.prefault({}),
+  /** Runbook parameter values for alerts that lack them. */
+  runbooks: RunbooksConfig.prefault({}),
   /** Where workloads are declared in this repository. */
   workloads: WorkloadsConfig.prefault({}),
   /** Policy checks on pull requests. */
