@@ -38,7 +38,8 @@ export function setHpaBounds(
   if (!sel.ok) return sel;
   const base = [...sel.selected.basePath, "spec"];
   const ops: YamlOp[] = [];
-  if (bounds.min !== undefined) ops.push({ op: "set", path: [...base, "minReplicas"], value: bounds.min, before: ["maxReplicas"] });
+  if (bounds.min !== undefined)
+    ops.push({ op: "set", path: [...base, "minReplicas"], value: bounds.min, before: ["maxReplicas"] });
   if (bounds.max !== undefined) ops.push({ op: "set", path: [...base, "maxReplicas"], value: bounds.max });
   return applyYamlOps(text, file, sel.selected.docIndex, ops);
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import {
-  type Document,
+  Document,
   isMap,
   isPair,
   isScalar,
@@ -62,12 +62,15 @@ export function applyYamlOps(text: string, file: string, docIndex: number, ops: 
   for (const op of ops) {
     const parsed = parseYaml(current, file);
     if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
-    const entry = parsed.documents[docIndex];
+    // A file with no document at all (empty, or only comments) takes its first document at the end.
+    const entry =
+      parsed.documents[docIndex] ??
+      (parsed.documents.length === 0 && docIndex === 0 ? { doc: new Document() } : null);
     if (!entry) return { ok: false, reason: `${file}: document ${docIndex} does not exist` };
     let edit: Edit | null;
     try {
       if (!applyToValue(expected, docIndex, op)) continue;
-      edit = planEdit(current, entry.doc, op);
+      edit = planEdit(current, entry.doc as Document.Parsed, op);
     } catch (err) {
       if (err instanceof EditError) return { ok: false, reason: `${file}: ${err.message}` };
       throw err;
@@ -324,7 +327,8 @@ function insertIntoMap(
   }
   const firstKey = (map.items[0] as Pair).key as Node;
   const column = columnOf(text, rangeOf(firstKey)[0]);
-  const before = op.op === "set" && op.before ? op.before.map((k) => findPair(map, k)).find((p) => p) : undefined;
+  const before =
+    op.op === "set" && op.before ? op.before.map((k) => findPair(map, k)).find((p) => p) : undefined;
   if (before) {
     const keyStart = rangeOf(before.key as Node)[0];
     const lineStart = text.lastIndexOf("\n", keyStart - 1) + 1;
