@@ -55,11 +55,12 @@ export function renderRemediationNotice(n: RemediationNotice): string {
       return `${marker}\n${lines.join("\n")}`;
     }
     case "limit":
-      return `${marker}\nNo remediation pull request was opened on ${b}: ${escapeMarkdown(n.message, 500)}. Close or merge an open one and ask again with \`/remediate\`.`;
+      // Our own text (counts and a config field name): nothing untrusted to escape.
+      return `${marker}\nNo remediation pull request was opened on ${b}: ${n.message}. Close or merge an open one and ask again with \`/remediate\`.`;
     case "conflict":
       return `${marker}\nThe remediation branch ${b} could not be written, even after re-reading the base branch and planning again: ${escapeMarkdown(n.message, 500)}. gitops-medic stopped; nothing was force-pushed.`;
     case "foreign-pr":
-      return `${marker}\ngitops-medic left ${b} alone: ${escapeMarkdown(n.message, 500)}.`;
+      return `${marker}\ngitops-medic left ${b} alone: ${n.message}.`;
     case "branch-taken":
       return `${marker}\nThe remediation branch ${b} already exists and its head \`${n.headSha.slice(0, 12)}\` was not written by gitops-medic, so the bot did not touch it and opened no pull request.`;
     case "human-pushed":

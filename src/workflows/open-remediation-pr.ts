@@ -1,0 +1,379 @@
+import { CODEOWNERS_PATHS, type Codeowners, parseCodeowners } from "../core/approval/parse-codeowners.js";
+import type { RemediationConfig } from "../core/config/sections/remediation.js";
+import { hashPlan } from "../core/plan/hash-plan.js";
+import type { RemediationPlan } from "../core/plan/remediation-plan.js";
+import { buildRemediationBranch } from "../core/remediation/build-remediation-branch.js";
+import { buildRemediationLabels, missingLabels } from "../core/remediation/build-remediation-labels.js";
+import { buildRemediationTitle } from "../core/remediation/build-remediation-title.js";
+import {
+  type DecideInput,
+  decideRemediationAction,
+  HANDS_OFF_LABEL,
+  type HeadOwner,
+  isBotCommit,
+  type RemediationAction,
+} from "../core/remediation/decide-remediation-action.js";
+import { renderRemediationBody } from "../core/remediation/render-remediation-body.js";
+import {
+  noticeMarker,
+  type RemediationNotice,
+  renderRemediationNotice,
+} from "../core/remediation/render-remediation-notice.js";
+import { selectReviewers } from "../core/remediation/select-reviewers.js";
+import type { BaseSnapshot, ChangeRequests, PullRequestSummary } from "./ports/change-requests.js";
+import type { Logger } from "./ports/logger.js";
+
+/** The planner's answer (the runbook helper's `planRemediation`, adapted by the caller). */
+export type PlanOutcome = { ok: true; plan: RemediationPlan } | { ok: false; reason: string };
+
+/** The incident the PR belongs to (its issue lives in the same repository as the PR). */
+export interface IncidentRef {
+  key: string;
+  number: number;
+  url: string;
+  title: string;
+  severity?: string;
+  status?: string;
+  startsAt?: string;
+}
+
+export interface OpenRemediationPrDeps {
+  changeRequests: ChangeRequests;
+  /** Reads the base branch afresh; called a second time to regenerate after a conflict. */
+  openSnapshot(): BaseSnapshot;
+  /** Plans against the given files (the runbook helper's planning workflow). */
+  plan(repo: BaseSnapshot): Promise<PlanOutcome>;
+  /** `templates/remediation-pr.md`. */
+  template: string;
+  /** The app's bot account: `<slug>[bot]` and, when known, its user id (commit e-mail). */
+  bot: { login: string; userId?: number };
+  config: RemediationConfig;
+  /** Called once a PR was opened, with a line for the incident's timeline (optional: no tracker, no entry). */
+  recordTimeline?(detail: string, url: string): Promise<void>;
+  logger: Logger;
+}
+
+export interface OpenRemediationPrInput {
+  incident: IncidentRef;
+  /** Who asked (`/remediate`), or null when the bot matched the runbook itself. */
+  requester: string | null;
+  /**
+   * `update-only` (an incident issue edited) refreshes an open PR but never opens one: a PR a person
+   * closed stays closed until the incident reopens or someone asks with `/remediate`.
+   */
+  mode?: "create-or-update" | "update-only";
+}
+
+export type OpenRemediationPrResult =
+  | { kind: "opened" | "updated" | "resumed" | "unchanged"; number: number; url: string; branch: string }
+  | { kind: "stopped"; reason: string; message: string; branch?: string; number?: number }
+  | { kind: "no-plan"; message: string };
+
+/**
+ * Incident ⇒ one remediation PR, idempotently. Steps:
+ * 1. plan against a snapshot of the base branch (one ref read, one tree listing, blobs on demand);
+ * 2. find the open PR of the deterministic branch (a listing, never search) and decide: create, update
+ *    (only a branch whose head the bot wrote), resume what a crashed run left, or stop;
+ * 3. write ONE tree (files inline) and ONE commit, then create or move the branch;
+ * 4. open or update the PR with the rendered body and its markers;
+ * 5. comment on the incident, request reviewers from CODEOWNERS, add labels — labels last, so their
+ *    presence tells a later run that everything before them happened.
+ * A 409/422 on the branch re-reads the base and plans once more; a second one is reported and stops.
+ */
+export async function openRemediationPr(
+  deps: OpenRemediationPrDeps,
+  input: OpenRemediationPrInput,
+): Promise<OpenRemediationPrResult> {
+  let lastConflict = "";
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const res = await attemptOnce(deps, input);
+    if (res.kind !== "conflict") return res;
+    lastConflict = res.message;
+    deps.logger.warn({ attempt, branch: res.branch, message: res.message }, "remediation branch conflict");
+    if (attempt === 2) {
+      await notifyOnce(deps, input.incident.number, {
+        kind: "conflict",
+        branch: res.branch,
+        message: res.message,
+      });
+      return { kind: "stopped", reason: "conflict", message: lastConflict, branch: res.branch };
+    }
+  }
+  throw new Error("unreachable");
+}
+
+type AttemptResult = OpenRemediationPrResult | { kind: "conflict"; branch: string; message: string };
+
+async function attemptOnce(
+  deps: OpenRemediationPrDeps,
+  input: OpenRemediationPrInput,
+): Promise<AttemptResult> {
+  const cr = deps.changeRequests;
+  const { incident } = input;
+
+  // 1. Plan.
+  const snapshot = deps.openSnapshot();
+  const outcome = await deps.plan(snapshot);
+  if (!outcome.ok) return { kind: "no-plan", message: outcome.reason };
+  const plan = outcome.plan;
+  if (plan.incidentKey !== incident.key) {
+    throw new Error(`plan is for incident "${plan.incidentKey}", not "${incident.key}"`);
+  }
+  const planHash = hashPlan(plan);
+  const branch = buildRemediationBranch(plan.runbook.id, plan.incidentKey);
+  const labels = buildRemediationLabels(
+    { runbookId: plan.runbook.id, risk: plan.risk.level },
+    deps.config.labels,
+  );
+  const desired = {
+    incidentKey: plan.incidentKey,
+    runbook: plan.runbook.id,
+    requester: input.requester,
+    planHash,
+  };
+
+  // 2. Find and decide.
+  const pr = await cr.findOpenPullRequest(branch);
+  const decideInput: DecideInput = {
+    desired,
+    botLogin: deps.bot.login,
+    pullRequest: pr && { ...pr },
+    headOwner: "unknown",
+    wantedLabels: labels,
+    maxOpenPullRequests: deps.config.maxOpenPullRequests,
+  };
+  if (pr === null && input.mode === "update-only") {
+    return { kind: "stopped", reason: "no-open-pr", message: `no open pull request on ${branch}`, branch };
+  }
+  if (pr === null) {
+    decideInput.openPullRequests = await cr.countOpenPullRequests({ label: "medic", author: deps.bot.login });
+  }
+  let action: RemediationAction = decideRemediationAction(decideInput);
+  if (action.kind === "inspect-head") {
+    const head = await cr.getCommit(action.headSha);
+    const owner: HeadOwner = isBotCommit(head, deps.bot) ? "bot" : "human";
+    action = decideRemediationAction({ ...decideInput, headOwner: owner });
+  }
+  deps.logger.info({ branch, action: action.kind, planHash }, "remediation decision");
+
+  if (action.kind === "stop") return stop(deps, input, action, branch, pr);
+
+  const ctx: WriteContext = { deps, input, plan, planHash, branch, labels, snapshot, pr };
+  if (action.kind === "resume") return resume(ctx, pr!, action.complete);
+  return write(ctx, action.kind === "update" ? pr! : null);
+}
+
+interface WriteContext {
+  deps: OpenRemediationPrDeps;
+  input: OpenRemediationPrInput;
+  plan: RemediationPlan;
+  planHash: string;
+  branch: string;
+  labels: string[];
+  snapshot: BaseSnapshot;
+  pr: PullRequestSummary | null;
+}
+
+/** Steps 3–5 for a new PR (`existing` null) or a changed plan on the bot's own PR. */
+async function write(ctx: WriteContext, existing: PullRequestSummary | null): Promise<AttemptResult> {
+  const { deps, plan, branch } = ctx;
+  const cr = deps.changeRequests;
+  const base = await ctx.snapshot.base();
+  const files = plan.changes.map((c) => ({ path: c.path, content: c.after }));
+  const message = commitMessage(ctx);
+
+  // 3. One tree, one commit, the branch.
+  let headSha: string;
+  const committed = await cr.commitChanges({
+    branch,
+    base,
+    files,
+    message,
+    branchState: existing ? { kind: "bot-owned", headSha: existing.headSha } : { kind: "absent" },
+  });
+  if (committed.ok) {
+    headSha = committed.commitSha;
+  } else if (committed.reason === "conflict") {
+    return { kind: "conflict", branch, message: committed.message };
+  } else {
+    // The branch exists without an open PR: a run died after creating it, or a person made it.
+    const current = await cr.getBranchSha(branch);
+    if (current === null) return { kind: "conflict", branch, message: committed.message };
+    const head = await cr.getCommit(current);
+    if (!isBotCommit(head, deps.bot)) {
+      await notifyOnce(deps, ctx.input.incident.number, { kind: "branch-taken", branch, headSha: current });
+      return {
+        kind: "stopped",
+        reason: "branch-taken",
+        message: `branch ${branch} has a commit by a person`,
+        branch,
+      };
+    }
+    if (
+      head.treeSha === committed.treeSha &&
+      head.parents.length === 1 &&
+      head.parents[0] === base.commitSha
+    ) {
+      headSha = current; // the crashed run already wrote exactly this commit: keep it
+    } else {
+      const moved = await cr.moveBranch(branch, committed.commitSha);
+      if (!moved.ok) return { kind: "conflict", branch, message: moved.message };
+      headSha = committed.commitSha;
+    }
+  }
+
+  // 4. The PR.
+  const reviewers = await pickReviewers(ctx);
+  const body = renderRemediationBody(deps.template, {
+    plan,
+    planHash: ctx.planHash,
+    incident: ctx.input.incident,
+    requester: ctx.input.requester,
+    headSha,
+    unownedPaths: reviewers.unowned,
+  });
+  const opened = await cr.openOrUpdatePullRequest({
+    existing: existing?.number ?? null,
+    branch,
+    base: base.branch,
+    title: buildRemediationTitle(plan),
+    body,
+    draft: deps.config.draft,
+  });
+  if (!opened.ok) return { kind: "conflict", branch, message: opened.message };
+
+  // 5. Incident comment, reviewers, labels (last: the marker of a finished run).
+  if (existing === null) {
+    await notifyOnce(
+      deps,
+      ctx.input.incident.number,
+      openedNotice(ctx, opened.number, opened.url),
+      !opened.created,
+    );
+    await deps.recordTimeline?.(`remediation PR #${opened.number} (${plan.runbook.id})`, opened.url);
+  }
+  await cr.requestReviewers(opened.number, {
+    users: reviewers.users.filter((u) => !existing?.requestedUsers.includes(u)),
+    teams: reviewers.teams.filter((t) => !existing?.requestedTeams.includes(t)),
+  });
+  if (existing) {
+    // A changed plan can change the risk or runbook: drop the bot's own stale labels, keep people's.
+    for (const stale of existing.labels.filter(
+      (l) => (l.startsWith("risk:") || l.startsWith("runbook:")) && !ctx.labels.includes(l),
+    )) {
+      await cr.removeLabel(opened.number, stale);
+    }
+  }
+  await cr.addLabels(opened.number, missingLabels(ctx.labels, existing?.labels ?? []));
+  return {
+    kind: existing ? "updated" : "opened",
+    number: opened.number,
+    url: opened.url,
+    branch,
+  };
+}
+
+/** Same plan on the bot's PR: do whatever a crashed run did not get to (labels are written last). */
+async function resume(ctx: WriteContext, pr: PullRequestSummary, complete: boolean): Promise<AttemptResult> {
+  const { deps } = ctx;
+  if (complete) return { kind: "unchanged", number: pr.number, url: pr.url, branch: ctx.branch };
+  const cr = deps.changeRequests;
+  await notifyOnce(deps, ctx.input.incident.number, openedNotice(ctx, pr.number, pr.url), true);
+  const reviewers = await pickReviewers(ctx);
+  await cr.requestReviewers(pr.number, {
+    users: reviewers.users.filter((u) => !pr.requestedUsers.includes(u)),
+    teams: reviewers.teams.filter((t) => !pr.requestedTeams.includes(t)),
+  });
+  await cr.addLabels(pr.number, missingLabels(ctx.labels, pr.labels));
+  return { kind: "resumed", number: pr.number, url: pr.url, branch: ctx.branch };
+}
+
+async function stop(
+  deps: OpenRemediationPrDeps,
+  input: OpenRemediationPrInput,
+  action: Extract<RemediationAction, { kind: "stop" }>,
+  branch: string,
+  pr: PullRequestSummary | null,
+): Promise<AttemptResult> {
+  const cr = deps.changeRequests;
+  const result = {
+    kind: "stopped" as const,
+    reason: action.reason,
+    message: action.message,
+    branch,
+    ...(action.pullRequest !== undefined ? { number: action.pullRequest } : {}),
+  };
+  switch (action.reason) {
+    case "hands-off":
+      return result;
+    case "human-pushed": {
+      // Said once on the PR, then the label makes every later run stop at the listing.
+      const notice: RemediationNotice = { kind: "human-pushed", branch, headSha: pr!.headSha };
+      if (!(await cr.hasComment(pr!.number, noticeMarker(notice), deps.bot.login))) {
+        await cr.comment(pr!.number, renderRemediationNotice(notice));
+      }
+      await cr.addLabels(pr!.number, [HANDS_OFF_LABEL]);
+      return result;
+    }
+    case "limit":
+    case "foreign-pr":
+      await notifyOnce(deps, input.incident.number, { kind: action.reason, branch, message: action.message });
+      return result;
+  }
+}
+
+/** Posts a notice on the incident unless it is there already (`check` false: known not to be there). */
+async function notifyOnce(
+  deps: OpenRemediationPrDeps,
+  issue: number,
+  notice: RemediationNotice,
+  check = true,
+): Promise<void> {
+  const cr = deps.changeRequests;
+  if (check && (await cr.hasComment(issue, noticeMarker(notice), deps.bot.login))) return;
+  await cr.comment(issue, renderRemediationNotice(notice));
+}
+
+function openedNotice(ctx: WriteContext, number: number, url: string): RemediationNotice {
+  return {
+    kind: "opened",
+    branch: ctx.branch,
+    pullRequest: number,
+    url,
+    runbook: ctx.plan.runbook.id,
+    risk: ctx.plan.risk.level,
+    approvals: ctx.plan.approvals.reasons,
+    imperativeSteps: ctx.plan.steps.length,
+  };
+}
+
+async function pickReviewers(ctx: WriteContext) {
+  let codeowners: Codeowners | null = null;
+  for (const path of CODEOWNERS_PATHS) {
+    const text = await ctx.snapshot.readFile(path);
+    if (text !== null) {
+      codeowners = parseCodeowners(text, path);
+      break;
+    }
+  }
+  return selectReviewers({
+    codeowners,
+    paths: ctx.plan.changes.map((c) => c.path),
+    org: ctx.deps.changeRequests.owner,
+    exclude: [ctx.input.requester, ctx.deps.bot.login],
+  });
+}
+
+function commitMessage(ctx: WriteContext): string {
+  const { plan } = ctx;
+  const lines = plan.changes.map((c) => `- ${c.path}: ${c.summary}`.slice(0, 200));
+  return [
+    `medic(${plan.runbook.id}): ${plan.target}`.slice(0, 72),
+    "",
+    `Incident: ${plan.incidentKey} (#${ctx.input.incident.number})`,
+    `Risk: ${plan.risk.level}`,
+    ...lines,
+    "",
+    `Medic-Plan: ${ctx.planHash}`,
+  ].join("\n");
+}
