@@ -1,3 +1,4 @@
+import type { Metrics } from "./adapters/metrics/create-metrics.js";
 import type { EnvConfig } from "./core/config/env-config.js";
 import type { HttpRoute } from "./server/http-route.js";
 import type { Clock } from "./workflows/ports/clock.js";
@@ -12,6 +13,8 @@ export interface AppDeps {
   lock: KeyedLock;
   dedupe: DeliveryDedupe;
   writeBudget: WriteBudget;
+  /** Counters and gauges served on `/metrics`. */
+  metrics: Metrics;
   /** Register an extra HTTP route (e.g. `POST /alertmanager`). */
   addRoute(route: HttpRoute): void;
   /** Register work to finish on graceful shutdown (drain queues). */

@@ -1,6 +1,7 @@
 import { verifyWithFallback } from "@octokit/webhooks-methods";
 import type { Probot } from "probot";
 import { readBody } from "../adapters/http/read-body.js";
+import type { Metrics } from "../adapters/metrics/create-metrics.js";
 import { type HttpRoute, sendJson } from "../server/http-route.js";
 import type { DeliveryDedupe } from "../workflows/ports/coordination.js";
 import type { Logger } from "../workflows/ports/logger.js";
@@ -19,6 +20,7 @@ export interface WebhookRouteOptions {
   secrets: string[];
   dedupe: DeliveryDedupe;
   logger: Logger;
+  metrics?: Pick<Metrics, "webhooksReceived">;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface WebhookRouteOptions {
  */
 export function githubWebhookRoute(opts: WebhookRouteOptions): HttpRoute {
   const [primary, ...previous] = opts.secrets;
+  const count = (event: string, outcome: "processed" | "duplicate" | "rejected" | "failed") =>
+    opts.metrics?.webhooksReceived.inc({ event, outcome });
   return {
     method: "POST",
     path: opts.path,
@@ -36,11 +40,13 @@ export function githubWebhookRoute(opts: WebhookRouteOptions): HttpRoute {
       const signature = header(req.headers["x-hub-signature-256"]);
       if (!name || !id || !signature) {
         req.resume();
+        count("unknown", "rejected");
         sendJson(res, 400, { error: "missing X-GitHub-Event, X-GitHub-Delivery or X-Hub-Signature-256" });
         return;
       }
       const body = await readBody(req, GITHUB_WEBHOOK_MAX_BYTES);
       if (!body.ok) {
+        count(name, "rejected");
         sendJson(res, body.status, { error: body.message });
         return;
       }
@@ -48,6 +54,7 @@ export function githubWebhookRoute(opts: WebhookRouteOptions): HttpRoute {
       const valid = primary ? await safeVerify(primary, raw, signature, previous) : false;
       if (!valid) {
         opts.logger.warn({ event: name, delivery: id }, "webhook signature does not match; ignored");
+        count(name, "rejected");
         sendJson(res, 401, { error: "signature does not match" });
         return;
       }
@@ -55,11 +62,13 @@ export function githubWebhookRoute(opts: WebhookRouteOptions): HttpRoute {
       try {
         payload = JSON.parse(raw);
       } catch {
+        count(name, "rejected");
         sendJson(res, 400, { error: "body is not JSON" });
         return;
       }
       if (!(await opts.dedupe.firstSeen(`gh:${id}`, DEDUPE_TTL_MS))) {
         opts.logger.info({ event: name, delivery: id }, "duplicate delivery ignored");
+        count(name, "duplicate");
         sendJson(res, 200, { ok: true, duplicate: true });
         return;
       }
@@ -69,11 +78,16 @@ export function githubWebhookRoute(opts: WebhookRouteOptions): HttpRoute {
       const timer = new Promise<"slow">((resolve) => setTimeout(() => resolve("slow"), ACK_AFTER_MS).unref());
       try {
         const first = await Promise.race([work, timer]);
+        void work.then(
+          () => count(name, "processed"),
+          () => undefined,
+        );
         sendJson(res, first === "done" ? 200 : 202, { ok: true });
         if (first === "slow") await work;
       } catch (err) {
         // Let a manual redelivery run again.
         await opts.dedupe.forget(`gh:${id}`);
+        count(name, "failed");
         opts.logger.error({ event: name, delivery: id, err: errorSummary(err) }, "webhook handler failed");
         if (!res.headersSent) sendJson(res, 500, { error: "handler failed" });
       }

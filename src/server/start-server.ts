@@ -1,9 +1,11 @@
 import type { Logger as PinoLogger } from "pino";
-import type { ProbotOctokit } from "probot";
+import { ProbotOctokit } from "probot";
+import { createMetrics, type Metrics } from "../adapters/metrics/create-metrics.js";
 import type { AppDeps } from "../app-deps.js";
 import type { EnvConfig } from "../core/config/env-config.js";
 import { githubWebhookRoute } from "../handlers/github-webhook.js";
 import { healthzRoute, type ReadinessCheck, readyzRoute } from "../handlers/health.js";
+import { metricsRoute } from "../handlers/metrics.js";
 import { medicApp } from "../index.js";
 import type { Clock } from "../workflows/ports/clock.js";
 import type { DeliveryDedupe, KeyedLock, WriteBudget } from "../workflows/ports/coordination.js";
@@ -27,11 +29,14 @@ export interface StartServerOptions {
   coordination: Coordination;
   /** Tests pass an Octokit with retries and throttling off. */
   Octokit?: typeof ProbotOctokit;
+  /** A metrics registry; a fresh one when unset. */
+  metrics?: Metrics;
 }
 
 export interface RunningServer {
   port: number;
   probot: ReturnType<typeof buildProbot>;
+  metrics: Metrics;
   /** Graceful shutdown: stop accepting, drain registered work within the bound, close stores. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -39,12 +44,10 @@ export interface RunningServer {
 /** Builds Probot, the routes and the app, then listens. Used by `medic serve` and the server tests. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { env, log, coordination } = opts;
-  const probot = buildProbot({
-    env,
-    privateKey: opts.privateKey,
-    log,
-    ...(opts.Octokit ? { Octokit: opts.Octokit } : {}),
-  });
+  const metrics = opts.metrics ?? createMetrics();
+  // Every octokit the app makes counts its GitHub calls and the rate limit left.
+  const Octokit = (opts.Octokit ?? ProbotOctokit).plugin(metrics.octokitPlugin) as typeof ProbotOctokit;
+  const probot = buildProbot({ env, privateKey: opts.privateKey, log, Octokit });
   const http = createHttpServer(log);
   const readiness: ReadinessCheck[] = [
     { name: "probot", check: async () => Boolean(await probot.ready()) },
@@ -58,11 +61,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     lock: coordination.lock,
     dedupe: coordination.dedupe,
     writeBudget: coordination.writeBudget,
+    metrics,
     addRoute: (route) => http.addRoute(route),
     onShutdown: (fn) => shutdownHooks.push(fn),
   };
   http.addRoute(healthzRoute);
   http.addRoute(readyzRoute(() => readiness));
+  http.addRoute(metricsRoute(metrics));
   http.addRoute(
     githubWebhookRoute({
       path: env.WEBHOOK_PATH,
@@ -73,6 +78,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ],
       dedupe: coordination.dedupe,
       logger: log,
+      metrics,
     }),
   );
   await probot.load(medicApp(deps));
@@ -86,6 +92,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   return {
     port,
     probot,
+    metrics,
     async stop(timeoutMs = 20_000) {
       const deadline = opts.clock.now() + timeoutMs;
       const closing = http.close(timeoutMs);

@@ -96,16 +96,16 @@ describe("GitHub webhook route through the real HTTP server", () => {
   });
 
   it.each([
-    ["no signature", async (_body: string) => undefined, 400],
-    ["a wrong signature", async (body: string) => sign("not-the-secret", body), 401],
-    ["a malformed signature", async () => "sha256=zzzz", 401],
+    ["no signature", 400, async (_body: string) => undefined],
+    ["a wrong signature", 401, async (body: string) => sign("not-the-secret", body)],
+    ["a malformed signature", 401, async () => "sha256=zzzz"],
     [
       "a signature over re-serialised JSON",
-      async (body: string) => sign(SECRET, JSON.stringify(JSON.parse(body), null, 2)),
       401,
+      async (body: string) => sign(SECRET, JSON.stringify(JSON.parse(body), null, 2)),
     ],
-    ["a sha1 signature only", async () => "sha1=0000000000000000000000000000000000000000", 401],
-  ])("refuses a delivery with %s: %i and no GitHub call", async (_name, signer, status) => {
+    ["a sha1 signature only", 401, async () => "sha1=0000000000000000000000000000000000000000"],
+  ])("refuses a delivery with %s: %i and no GitHub call", async (_name, status, signer) => {
     const calls = countGitHubCalls("https://api.github.com");
     const body = JSON.stringify(pushTouchingConfig());
     const signature = await signer(body);
@@ -205,6 +205,20 @@ describe("GitHub webhook route through the real HTTP server", () => {
         { name: "coordination", ok: false },
       ],
     });
+  });
+
+  it("counts deliveries by event and outcome on /metrics", async () => {
+    const scope = expectConfigCheck();
+    const body = JSON.stringify(pushTouchingConfig());
+    await post(server.port, body, ghHeaders("m-1", await sign(SECRET, body)));
+    await post(server.port, body, ghHeaders("m-2", await sign("wrong", body)));
+    expect(scope.isDone()).toBe(true);
+    const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    expect(text).toContain('medic_webhooks_received_total{event="push",outcome="processed"} 1');
+    expect(text).toContain('medic_webhooks_received_total{event="push",outcome="rejected"} 1');
+    expect(text).toMatch(
+      /medic_github_requests_total\{method="POST",route="\/repos\/\{owner\}\/\{repo\}\/check-runs",status="201"\} 1/,
+    );
   });
 
   it("answers 404 for unknown paths and 405 for a wrong method", async () => {
