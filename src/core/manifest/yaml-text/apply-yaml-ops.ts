@@ -12,8 +12,8 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from "yaml";
-import { parseYaml } from "../../yaml/parse-yaml.js";
 import type { PatchResult, ScalarValue } from "../types.js";
+import { parseLimited } from "./parse-limited.js";
 
 /** A key path inside one YAML document: map keys and sequence indexes. */
 export type YamlPath = (string | number)[];
@@ -54,13 +54,13 @@ class EditError extends Error {}
  * same ops applied to the plain values; any difference is refused instead of returned.
  */
 export function applyYamlOps(text: string, file: string, docIndex: number, ops: YamlOp[]): PatchResult {
-  const first = parseYaml(text, file);
+  const first = parseLimited(text, file);
   if (!first.ok) return { ok: false, reason: describeYamlError(first.error) };
   const expected = first.documents.map((d) => structuredClone(d.value));
   let current = text;
   let changed = false;
   for (const op of ops) {
-    const parsed = parseYaml(current, file);
+    const parsed = parseLimited(current, file);
     if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
     // A file with no document at all (empty, or only comments) takes its first document at the end.
     const entry =
@@ -80,7 +80,7 @@ export function applyYamlOps(text: string, file: string, docIndex: number, ops: 
     changed = true;
   }
   if (!changed) return { ok: true, text, changed: false };
-  const check = parseYaml(current, file);
+  const check = parseLimited(current, file);
   if (!check.ok) {
     return { ok: false, reason: `${file}: the edit would produce invalid YAML (${check.error.message})` };
   }
