@@ -5,7 +5,13 @@ import type {
   PullRequestSummary,
 } from "../../workflows/ports/change-requests.js";
 import type { GitData } from "../../workflows/ports/git-data.js";
-import { type BeforeWrite, type GitHubOctokit, type GitHubRepoRef, statusOf } from "./git-data.js";
+import {
+  type GitHubOctokit,
+  type GitHubRepoRef,
+  runWriteNow,
+  statusOf,
+  type WriteRunner,
+} from "./git-data.js";
 
 interface PullLike {
   number: number;
@@ -29,7 +35,7 @@ export function createGitHubChangeRequests(
   octokit: GitHubOctokit,
   repo: GitHubRepoRef,
   git: GitData,
-  beforeWrite: BeforeWrite = async () => {},
+  write: WriteRunner = runWriteNow,
 ): ChangeRequests {
   const { owner, repo: name } = repo;
   const full = `${owner}/${name}`;
@@ -97,16 +103,17 @@ export function createGitHubChangeRequests(
       let existing = input.existing;
       if (existing === null) {
         try {
-          await beforeWrite();
-          const { data } = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
-            owner,
-            repo: name,
-            title: input.title,
-            head: input.branch,
-            base: input.base,
-            body: input.body,
-            draft: input.draft,
-          });
+          const { data } = await write("open pull request", () =>
+            octokit.request("POST /repos/{owner}/{repo}/pulls", {
+              owner,
+              repo: name,
+              title: input.title,
+              head: input.branch,
+              base: input.base,
+              body: input.body,
+              draft: input.draft,
+            }),
+          );
           return { ok: true, number: data.number, url: data.html_url, created: true };
         } catch (err) {
           const status = statusOf(err);
@@ -118,50 +125,54 @@ export function createGitHubChangeRequests(
           existing = found.number;
         }
       }
-      await beforeWrite();
-      const { data } = await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-        owner,
-        repo: name,
-        pull_number: existing,
-        title: input.title,
-        body: input.body,
-      });
+      const { data } = await write("update pull request", () =>
+        octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+          owner,
+          repo: name,
+          pull_number: existing,
+          title: input.title,
+          body: input.body,
+        }),
+      );
       return { ok: true, number: data.number, url: data.html_url, created: false };
     },
     async addLabels(issueNumber, labels) {
       if (labels.length === 0) return;
-      await beforeWrite();
-      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
-        owner,
-        repo: name,
-        issue_number: issueNumber,
-        labels: [...labels],
-      });
-    },
-    async removeLabel(issueNumber, label) {
-      await beforeWrite();
-      try {
-        await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+      await write("add labels", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
           owner,
           repo: name,
           issue_number: issueNumber,
-          name: label,
-        });
+          labels: [...labels],
+        }),
+      );
+    },
+    async removeLabel(issueNumber, label) {
+      try {
+        await write("remove label", () =>
+          octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+            owner,
+            repo: name,
+            issue_number: issueNumber,
+            name: label,
+          }),
+        );
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
       }
     },
     async requestReviewers(pullNumber, reviewers) {
       if (reviewers.users.length === 0 && reviewers.teams.length === 0) return;
-      await beforeWrite();
       try {
-        await octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
-          owner,
-          repo: name,
-          pull_number: pullNumber,
-          reviewers: [...reviewers.users],
-          team_reviewers: [...reviewers.teams],
-        });
+        await write("request reviewers", () =>
+          octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
+            owner,
+            repo: name,
+            pull_number: pullNumber,
+            reviewers: [...reviewers.users],
+            team_reviewers: [...reviewers.teams],
+          }),
+        );
       } catch (err) {
         // 422: a code owner without access to the repository (or the PR author) cannot be requested.
         // The PR stays valid; people see the CODEOWNERS line in the body. Anything else is unexpected.
@@ -180,13 +191,14 @@ export function createGitHubChangeRequests(
       );
     },
     async comment(issueNumber, body) {
-      await beforeWrite();
-      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        owner,
-        repo: name,
-        issue_number: issueNumber,
-        body,
-      });
+      await write("comment", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          owner,
+          repo: name,
+          issue_number: issueNumber,
+          body,
+        }),
+      );
     },
   };
 }

@@ -18,13 +18,20 @@ export interface GitHubRepoRef {
 export type BeforeWrite = () => Promise<void>;
 
 /**
+ * Runs one content-creating request inside the installation's write budget (`WriteQueue.run`: waits
+ * for the budget, pauses and retries on a rate limit). The default runs it at once.
+ */
+export type WriteRunner = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+export const runWriteNow: WriteRunner = (_what, fn) => fn();
+
+/**
  * `GitData` over GitHub's Git Data API. Branch paths are encoded segment by segment so a branch with
  * slashes (`medic/x/y`) is addressed as `refs/heads/medic/x/y`, which GitHub expects.
  */
 export function createGitHubGitData(
   octokit: GitHubOctokit,
   repo: GitHubRepoRef,
-  beforeWrite: BeforeWrite = async () => {},
+  write: WriteRunner = runWriteNow,
 ): GitData {
   const { owner, repo: name } = repo;
   const refPath = (branch: string) => `heads/${branch.split("/").map(encodeURIComponent).join("/")}`;
@@ -93,57 +100,61 @@ export function createGitHubGitData(
       return data.content;
     },
     async createTree(baseTreeSha, files: readonly FileWrite[]) {
-      await beforeWrite();
-      const { data } = await octokit.request("POST /repos/{owner}/{repo}/git/trees", {
-        owner,
-        repo: name,
-        base_tree: baseTreeSha,
-        // Content inline: GitHub stores the blobs itself, so N files cost one request, not N + 1.
-        // `sha: null` deletes a path.
-        tree: files.map((f) =>
-          f.content === null
-            ? { path: f.path, mode: "100644" as const, type: "blob" as const, sha: null }
-            : { path: f.path, mode: "100644" as const, type: "blob" as const, content: f.content },
-        ),
-      });
+      const { data } = await write("create tree", () =>
+        octokit.request("POST /repos/{owner}/{repo}/git/trees", {
+          owner,
+          repo: name,
+          base_tree: baseTreeSha,
+          // Content inline: GitHub stores the blobs itself, so N files cost one request, not N + 1.
+          // `sha: null` deletes a path.
+          tree: files.map((f) =>
+            f.content === null
+              ? { path: f.path, mode: "100644" as const, type: "blob" as const, sha: null }
+              : { path: f.path, mode: "100644" as const, type: "blob" as const, content: f.content },
+          ),
+        }),
+      );
       return data.sha;
     },
     async createCommit(input) {
-      await beforeWrite();
       // No author or committer: GitHub then records the app's bot account and signs the commit,
       // which is how a later run recognises its own commits.
-      const { data } = await octokit.request("POST /repos/{owner}/{repo}/git/commits", {
-        owner,
-        repo: name,
-        message: input.message,
-        tree: input.treeSha,
-        parents: input.parents,
-      });
+      const { data } = await write("create commit", () =>
+        octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+          owner,
+          repo: name,
+          message: input.message,
+          tree: input.treeSha,
+          parents: input.parents,
+        }),
+      );
       return data.sha;
     },
     async createBranch(branch, sha) {
-      await beforeWrite();
       try {
-        await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
-          owner,
-          repo: name,
-          ref: `refs/heads/${branch}`,
-          sha,
-        });
+        await write("create branch", () =>
+          octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+            owner,
+            repo: name,
+            ref: `refs/heads/${branch}`,
+            sha,
+          }),
+        );
         return { ok: true };
       } catch (err) {
         return refFailure(err, "exists");
       }
     },
     async updateBranch(branch, sha, force) {
-      await beforeWrite();
       try {
-        await octokit.request(`PATCH /repos/{owner}/{repo}/git/refs/${refPath(branch)}`, {
-          owner,
-          repo: name,
-          sha,
-          force,
-        });
+        await write("update branch", () =>
+          octokit.request(`PATCH /repos/{owner}/{repo}/git/refs/${refPath(branch)}`, {
+            owner,
+            repo: name,
+            sha,
+            force,
+          }),
+        );
         return { ok: true };
       } catch (err) {
         return refFailure(err, "conflict");
