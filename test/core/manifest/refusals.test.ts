@@ -495,3 +495,23 @@ describe("tfvars readers", () => {
     expect(readTfvarsNumber(text, "worker_count", format, "t")).toEqual({ ok: true, value: expected });
   });
 });
+
+describe("anchors and aliases are never edited behind the reader's back", () => {
+  it("refuses to replace an alias", () => {
+    const text = "defaults: &tag '1.0'\nimage:\n  tag: *tag\n";
+    const res = setHelmValue(text, "image.tag", "2.0", "v.yaml");
+    expect(res).toEqual({
+      ok: false,
+      reason: "v.yaml: `image.tag` is an alias (*tag); change the anchored value by hand",
+    });
+  });
+
+  it("refuses to change an anchored value that aliases elsewhere reuse", () => {
+    const text = "a: &x 1\nb: *x\n";
+    const res = setHelmValue(text, "a", 2, "v.yaml");
+    expect(res).toEqual({
+      ok: false,
+      reason: "v.yaml: cannot edit this YAML layout without side effects; edit document 0 by hand",
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import {
   Document,
+  isAlias,
   isMap,
   isPair,
   isScalar,
@@ -214,7 +215,7 @@ function planEdit(text: string, doc: Document.Parsed, op: YamlOp): Edit | null {
         if (!value || isEmptyScalar(value)) return fillEmpty(text, pair, keyColumn, [op.item], style, op);
         throw new EditError(`${fmt(path, i)} is not a list`);
       }
-      if (value && !isScalar(value)) throw new EditError(`${fmt(path, i)} is not a value`);
+      if (value && !isScalar(value) && !isAlias(value)) throw new EditError(`${fmt(path, i)} is not a value`);
       if (!value) return fillEmpty(text, pair, keyColumn, op.value, style, op);
       return replaceScalar(text, value, op, path);
     }
@@ -258,6 +259,11 @@ function lineEndAfter(text: string, offset: number): { at: number; needsEol: boo
 
 function replaceScalar(text: string, node: Node, op: YamlOp, path: YamlPath): Edit {
   if (op.op !== "set") throw new EditError(`${fmt(path, path.length - 1)} is not a list`);
+  if (isAlias(node)) {
+    throw new EditError(
+      `${fmt(path, path.length - 1)} is an alias (*${node.source}); change the anchored value by hand`,
+    );
+  }
   if (!isScalar(node)) throw new EditError(`${fmt(path, path.length - 1)} is a collection, not a value`);
   const [start, end] = rangeOf(node);
   const rendered = renderScalar(op.value, node as Scalar, op.quoted === true);
