@@ -112,7 +112,8 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
     ],
   }));
 
-  const violations = findViolations(exp);
+  const within = (iso: string | null) => iso !== null && Date.parse(iso) >= since && Date.parse(iso) < until;
+  const violations = findViolations(exp).filter((v) => within(v.found.at));
   const detectedAt = new Map(facts.map((f) => [f.number, f.detectedAt]));
   const dora = computeDora({
     deployments: linked.deployments,
@@ -122,14 +123,16 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
     until,
   });
 
-  const approvals: EvidenceApproval[] = exp.pullRequests.flatMap((pr) =>
-    approvalsOf(pr).map((a) => ({
-      pullRequest: pr.number,
-      ...a,
-      selfApproval: a.login === pr.user,
-      destructive: pr.labels.includes("risk:destructive"),
-    })),
-  );
+  const approvals: EvidenceApproval[] = exp.pullRequests
+    .filter((pr) => within(pr.mergedAt))
+    .flatMap((pr) =>
+      approvalsOf(pr).map((a) => ({
+        pullRequest: pr.number,
+        ...a,
+        selfApproval: a.login === pr.user,
+        destructive: pr.labels.includes("risk:destructive"),
+      })),
+    );
 
   // Audit records: only from bot-authored comments and check summaries of apps.
   const ledgerText = exp.auditLedger;
@@ -165,10 +168,13 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
     if (b?.ok) pushRecord(b.record, `check run ${run.name} ${run.id}`);
   }
   auditRecords.sort((a, b) => Date.parse(a.record.at) - Date.parse(b.record.at));
+  // Keep only the range's records (the ledger check above still covers the whole ledger).
+  auditRecords.splice(0, auditRecords.length, ...auditRecords.filter((a) => within(a.record.at)));
 
   const overrides: EvidenceOverride[] = [];
   const overrideKey = new Set<string>();
   const addOverride = (o: EvidenceOverride) => {
+    if (!within(o.at)) return;
     const k = `${o.number}\u0000${o.actor}\u0000${o.check}\u0000${o.reason}`;
     if (overrideKey.has(k)) return;
     overrideKey.add(k);
@@ -242,6 +248,7 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
     });
   }
   backupTests.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  backupTests.splice(0, backupTests.length, ...backupTests.filter((b) => within(b.at)));
 
   const scanners = config.scanners.map((s) => s.toLowerCase());
   const prBySha = new Map<string, number>();
@@ -249,7 +256,9 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
     for (const sha of [pr.headSha, pr.mergeCommitSha, ...pr.commits.map((c) => c.sha)])
       prBySha.set(sha, pr.number);
   const scans: EvidenceScan[] = exp.checkRuns
-    .filter((r) => scanners.some((s) => r.name.toLowerCase().startsWith(s)))
+    .filter(
+      (r) => scanners.some((s) => r.name.toLowerCase().startsWith(s)) && within(r.completedAt ?? r.startedAt),
+    )
     .map((r) => ({
       name: r.name,
       sha: r.headSha,

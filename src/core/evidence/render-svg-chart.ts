@@ -23,10 +23,12 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+/** A round tick step giving at most 5 gridlines up to `max` (1, 2, 2.5 or 5 × a power of ten). */
+function niceStep(max: number): number {
+  if (max <= 0) return 1;
+  const raw = max / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) return m * p;
   return 10 * p;
 }
 
@@ -61,7 +63,7 @@ export function renderSvgChart(spec: ChartSpec): string {
   // Legend, right-aligned on the title line.
   let lx = W - m.right;
   for (const s of [...spec.series].reverse()) {
-    const w = 18 + s.name.length * 6.2;
+    const w = 24 + s.name.length * 7;
     lx -= w;
     out.push(`<rect x="${lx}" y="9" width="10" height="10" fill="${s.color}"/>`);
     out.push(`<text x="${lx + 14}" y="18" font-size="11" fill="#1f2328">${escapeXml(s.name)}</text>`);
@@ -73,10 +75,12 @@ export function renderSvgChart(spec: ChartSpec): string {
     out.push("</svg>");
     return out.join("");
   }
-  const max = niceMax(Math.max(...all));
+  const step = niceStep(Math.max(...all));
+  const ticks = Math.max(1, Math.ceil(Math.max(...all) / step));
+  const max = step * ticks;
   const y = (v: number) => m.top + ph - (v / max) * ph;
-  for (let i = 0; i <= 4; i++) {
-    const v = (max / 4) * i;
+  for (let i = 0; i <= ticks; i++) {
+    const v = step * i;
     out.push(
       `<line x1="${m.left}" x2="${m.left + pw}" y1="${y(v)}" y2="${y(v)}" stroke="#d0d7de" stroke-width="${i === 0 ? 1 : 0.5}"/>`,
     );
