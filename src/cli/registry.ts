@@ -1,8 +1,11 @@
 import type { CliCommand } from "./command.js";
+import { demoCommand } from "./commands/demo.js";
 import { notBuilt } from "./commands/not-built.js";
 import { policyCheckCommand } from "./commands/policy-check.js";
 import { policyTestCommand } from "./commands/policy-test.js";
+import { runbookTestCommand } from "./commands/runbook-test.js";
 import { serveCommand } from "./commands/serve.js";
+import { simulateCommand } from "./commands/simulate.js";
 
 /**
  * Every `medic` command, in the order `--help` lists them. Commands whose issue has not landed are
@@ -10,14 +13,11 @@ import { serveCommand } from "./commands/serve.js";
  */
 export const commands: readonly CliCommand[] = [
   serveCommand,
-  notBuilt(
-    ["simulate"],
-    "the whole decision path offline for an alert: incident, runbook, diff, policy, risk",
-  ),
-  notBuilt(["demo"], "the offline end-to-end story on examples/"),
+  simulateCommand,
+  demoCommand,
   policyCheckCommand,
   policyTestCommand,
-  notBuilt(["runbook", "test"], "run runbook test cases (alert + repo fixture ⇒ expected changes)"),
+  runbookTestCommand,
   notBuilt(["owners"], "who owns each path under CODEOWNERS, and the line that decided it"),
   notBuilt(["risk"], "safe or destructive, with reasons, for a local diff"),
   notBuilt(["evidence"], "export a compliance evidence pack (Markdown, JSON, HTML with charts)"),
