@@ -121,7 +121,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const notes: string[] = [];
   const { risk } = input;
   if (input.hold) {
-    notes.push(`On hold by @${input.hold.actor} since ${input.hold.at}; \`/hold cancel\` lifts it.`);
+    notes.push(`On hold by @${input.hold.actor} since ${input.hold.at}; /hold cancel lifts it.`);
   }
   if (risk.risk === "safe") {
     return finish(input, input.hold ? "disapproved" : "approved", [], [], notes);
@@ -225,7 +225,7 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   if (securityTeams.length === 0) {
     notes.push(
-      "No security team is configured (`approval.securityTeams` in .github/medic.yml): nobody can approve.",
+      "No security team is configured (approval.securityTeams in .github/medic.yml): nobody can approve.",
     );
   }
   if (!input.codeowners.ok)

@@ -17,6 +17,18 @@ export const RemediationMarker = z.strictObject({
     .nullable(),
   /** Hash of the RemediationPlan, to tie the PR to the plan that was reviewed. */
   planHash: z.string().regex(/^[A-Za-z0-9:_-]{8,128}$/),
+  /** Imperative steps the plan runs outside Git (e.g. a node drain); the classifier counts them as destructive. */
+  steps: z
+    .array(
+      z.strictObject({
+        /** What the step does: `drain`, `cordon`, `delete-pod`… */
+        kind: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
+        /** What it acts on, e.g. `node/worker-3`. */
+        target: z.string().max(200).optional(),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
 export type RemediationMarker = z.infer<typeof RemediationMarker>;
 

@@ -5,10 +5,17 @@ export type Role = (typeof ROLES)[number];
 /** Where a command may be used: a pull request, or an (incident) issue. */
 export type CommandPlace = "pull_request" | "issue";
 
+/** Who carries a command out: the command workflow itself, or another workflow through `CommandActions`. */
+export type CommandHandler = "builtin" | "action";
+
 export type ArgsResult<A> = { ok: true; value: A } | { ok: false; message: string };
 
 /** One slash command: its own usage, who may use it and examples (`/help` and docs are generated from these). */
-export interface CommandSpec<N extends string = string, A = unknown> {
+export interface CommandSpec<
+  N extends string = string,
+  A = unknown,
+  H extends CommandHandler = CommandHandler,
+> {
   /** The word after the slash. */
   name: N;
   /** One line for `/help`. */
@@ -30,7 +37,7 @@ export interface CommandSpec<N extends string = string, A = unknown> {
    * `builtin`: handled completely by the command workflow. `action`: dispatched to the `CommandActions`
    * port, implemented by other workflows (incident, remediation, rollout).
    */
-  handler: "builtin" | "action";
+  handler: H;
   /** Whether it still runs while the PR or incident is on hold (stopping and reading are allowed). */
   allowedOnHold: boolean;
   /** Validates the text after the command word. Never passed to a shell. */
@@ -38,7 +45,9 @@ export interface CommandSpec<N extends string = string, A = unknown> {
 }
 
 /** Keeps the literal types of a command's name and arguments. */
-export function defineCommand<const N extends string, A>(spec: CommandSpec<N, A>): CommandSpec<N, A> {
+export function defineCommand<const N extends string, A, const H extends CommandHandler>(
+  spec: CommandSpec<N, A, H>,
+): CommandSpec<N, A, H> {
   return spec;
 }
 
