@@ -1,6 +1,7 @@
 import type { ApplicationFunction } from "probot";
 import type { AppDeps } from "./app-deps.js";
 import { registerConfigCheck } from "./handlers/config-check.js";
+import { registerPolicy } from "./handlers/policy.js";
 
 /**
  * The Probot application: wiring only. Each area registers its handlers; the logic lives in workflows.
@@ -8,6 +9,7 @@ import { registerConfigCheck } from "./handlers/config-check.js";
 export function medicApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
     registerConfigCheck(app);
+    registerPolicy(app, deps);
     void deps;
   };
 }
