@@ -1,6 +1,7 @@
 import nock from "nock";
 import { createMemoryDeliveryDedupe } from "../../src/adapters/memory/create-memory-delivery-dedupe.js";
 import { createMemoryKeyedLock } from "../../src/adapters/memory/create-memory-keyed-lock.js";
+import { createMetrics } from "../../src/adapters/metrics/create-metrics.js";
 import type { AppDeps } from "../../src/app-deps.js";
 import { parseEnvConfig } from "../../src/core/config/env-config.js";
 import { manualClock } from "../../src/workflows/ports/clock.js";
@@ -211,6 +212,7 @@ export function testAppDeps(
     lock: createMemoryKeyedLock(),
     dedupe: createMemoryDeliveryDedupe(clock),
     writeBudget: { async acquire() {}, async pauseUntil() {} },
+    metrics: createMetrics({ defaultMetrics: false }),
     addRoute() {},
     onShutdown() {},
   };
