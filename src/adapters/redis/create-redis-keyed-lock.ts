@@ -25,6 +25,8 @@ export function createRedisKeyedLock(ctx: RedisContext, opts: RedisKeyedLockOpti
         await acquire(ctx, redisKey, token, opts);
         const renew = setInterval(
           () => {
+            // A closed coordination (the pod is stopping) renews nothing; the TTL frees the lock.
+            if (ctx.signal.aborted) return clearInterval(renew);
             ctx.redis.medicLockExtend(redisKey, token, opts.ttlMs).then(
               (held) => {
                 if (held !== 1)
