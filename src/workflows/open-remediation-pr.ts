@@ -24,7 +24,10 @@ import type { BaseSnapshot, ChangeRequests, PullRequestSummary } from "./ports/c
 import type { Logger } from "./ports/logger.js";
 
 /** The planner's answer (the runbook helper's `planRemediation`, adapted by the caller). */
-export type PlanOutcome = { ok: true; plan: RemediationPlan } | { ok: false; reason: string };
+export type PlanOutcome =
+  | { ok: true; plan: RemediationPlan }
+  /** `notify`: a runbook matched but could not plan — worth a note on the incident (once). */
+  | { ok: false; reason: string; notify?: { runbook: string } };
 
 /** The incident the PR belongs to (its issue lives in the same repository as the PR). */
 export interface IncidentRef {
@@ -114,7 +117,16 @@ async function attemptOnce(
   // 1. Plan.
   const snapshot = deps.openSnapshot();
   const outcome = await deps.plan(snapshot);
-  if (!outcome.ok) return { kind: "no-plan", message: outcome.reason };
+  if (!outcome.ok) {
+    if (outcome.notify) {
+      await notifyOnce(deps, incident.number, {
+        kind: "no-plan",
+        runbook: outcome.notify.runbook,
+        message: outcome.reason,
+      });
+    }
+    return { kind: "no-plan", message: outcome.reason };
+  }
   const plan = outcome.plan;
   if (plan.incidentKey !== incident.key) {
     throw new Error(`plan is for incident "${plan.incidentKey}", not "${incident.key}"`);
