@@ -127,7 +127,9 @@ describe("deploy/ manifests", () => {
     ]);
     expect(base.some((o) => o.kind === "Secret")).toBe(false);
     expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
-    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(25); // 20 s drain + 5 s preStop
+    // preStop sleep + `medic serve`'s 25 s drain bound must fit in the grace period.
+    const preStop = Number(container.lifecycle.preStop.exec.command[1]);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStop + 25);
   });
 
   it("selectors of the Deployment, Service, PDB and NetworkPolicy all match the bot's pods", () => {
