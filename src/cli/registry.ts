@@ -1,5 +1,7 @@
 import type { CliCommand } from "./command.js";
+import { auditVerifyCommand } from "./commands/audit-verify.js";
 import { demoCommand } from "./commands/demo.js";
+import { evidenceCommand } from "./commands/evidence.js";
 import { notBuilt } from "./commands/not-built.js";
 import { policyCheckCommand } from "./commands/policy-check.js";
 import { policyTestCommand } from "./commands/policy-test.js";
@@ -20,7 +22,7 @@ export const commands: readonly CliCommand[] = [
   runbookTestCommand,
   notBuilt(["owners"], "who owns each path under CODEOWNERS, and the line that decided it"),
   notBuilt(["risk"], "safe or destructive, with reasons, for a local diff"),
-  notBuilt(["evidence"], "export a compliance evidence pack (Markdown, JSON, HTML with charts)"),
-  notBuilt(["audit", "verify"], "verify the hash chain of an audit ledger"),
+  evidenceCommand,
+  auditVerifyCommand,
   notBuilt(["noise"], "alert-noise analysis from a recorded export"),
 ];

@@ -45,7 +45,7 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
 
   const incidentIssues = exp.issues.filter((i) => i.labels.includes(config.incidentLabel));
   const facts = incidentIssues.map((i) => analyzeIncident(i, opts.botLogins));
-  const linked = linkChanges(exp, config, facts);
+  const linked = linkChanges(exp, config, facts, { since, until });
   notes.push(...linked.notes);
 
   const fullSha = (prefix: string) =>

@@ -52,6 +52,7 @@ export function linkChanges(
   exp: RecordedExport,
   config: EvidenceConfig,
   incidents: readonly IncidentFacts[],
+  range: { since: number; until: number } = { since: Date.parse(exp.since), until: Date.parse(exp.until) },
 ): LinkedChanges {
   const notes: string[] = [];
   const commits = new Map(exp.commits.map((c) => [c.sha, c]));
@@ -88,8 +89,7 @@ export function linkChanges(
     for (const m of p.body.matchAll(REVERTS)) addFailure(fullSha(m[1]!), `reverted by PR #${p.number}`);
   }
 
-  const since = Date.parse(exp.since);
-  const until = Date.parse(exp.until);
+  const { since, until } = range;
   const prod = exp.deployments.filter((d) => config.productionEnvironments.includes(d.environment));
   let from: "deployments" | "merges" = config.deploymentSource === "merges" ? "merges" : "deployments";
   if (config.deploymentSource === "auto" && prod.length === 0) {
