@@ -37,16 +37,16 @@ export function setArgoApplicationHelmValue(
   const t = target.value;
   if (t.mode === "parameter") {
     // Parameters are strings; Argo CD passes them to `helm --set` (or `--set-string` with forceString).
-    return applyYamlOps(text, file, sel.selected.docIndex, [
+    return applyYamlOps(text, file, sel.selected, [
       { op: "set", path: [...base, "parameters", t.index, "value"], value: String(value), quoted: true },
     ]);
   }
   if (t.mode === "append-parameter") {
-    return applyYamlOps(text, file, sel.selected.docIndex, [
+    return applyYamlOps(text, file, sel.selected, [
       { op: "append", path: [...base, "parameters"], item: { name: dottedKey, value: String(value) } },
     ]);
   }
-  return applyYamlOps(text, file, sel.selected.docIndex, [
+  return applyYamlOps(text, file, sel.selected, [
     { op: "set", path: [...base, "valuesObject", ...key.path], value },
   ]);
 }

@@ -53,5 +53,5 @@ export function setContainerImage(
     target = i !== -1 ? { key: "containers", index: i } : { key: "initContainers", index: j };
   }
   const path = [...sel.selected.basePath, ...pod.path, target.key, target.index, "image"];
-  return applyYamlOps(text, file, sel.selected.docIndex, [{ op: "set", path, value: change.image }]);
+  return applyYamlOps(text, file, sel.selected, [{ op: "set", path, value: change.image }]);
 }

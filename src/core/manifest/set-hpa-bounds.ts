@@ -41,5 +41,5 @@ export function setHpaBounds(
   if (bounds.min !== undefined)
     ops.push({ op: "set", path: [...base, "minReplicas"], value: bounds.min, before: ["maxReplicas"] });
   if (bounds.max !== undefined) ops.push({ op: "set", path: [...base, "maxReplicas"], value: bounds.max });
-  return applyYamlOps(text, file, sel.selected.docIndex, ops);
+  return applyYamlOps(text, file, sel.selected, ops);
 }

@@ -35,5 +35,5 @@ export function setIngressAnnotations(
     value,
     quoted: true,
   }));
-  return applyYamlOps(text, file, sel.selected.docIndex, ops);
+  return applyYamlOps(text, file, sel.selected, ops);
 }

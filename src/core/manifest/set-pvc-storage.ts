@@ -37,7 +37,7 @@ export function setPvcStorage(text: string, ref: ResourceRef, size: string, file
   const sel = selectDocument(text, { ...ref, kind: "PersistentVolumeClaim" }, file);
   if (!sel.ok) return sel;
   const path = [...sel.selected.basePath, "spec", "resources", "requests", "storage"];
-  return applyYamlOps(text, file, sel.selected.docIndex, [{ op: "set", path, value: wanted.quantity.raw }]);
+  return applyYamlOps(text, file, sel.selected, [{ op: "set", path, value: wanted.quantity.raw }]);
 }
 
 function refuseTemplates(statefulSet: string, file: string, claim?: string): PatchResult {

@@ -21,7 +21,7 @@ export function setReplicas(text: string, ref: ResourceRef, replicas: number, fi
     return { ok: false, reason: `${file}: ${kind} ${ref.name} has no spec.replicas${hint}` };
   }
   const path = [...sel.selected.basePath, "spec", "replicas"];
-  return applyYamlOps(text, file, sel.selected.docIndex, [
+  return applyYamlOps(text, file, sel.selected, [
     // Where `kubectl create` and most charts put it: before the selector and the pod template.
     { op: "set", path, value: replicas, before: ["selector", "template", "strategy"] },
   ]);

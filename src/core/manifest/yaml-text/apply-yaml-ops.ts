@@ -13,8 +13,12 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from "yaml";
+import type { ParseYamlResult } from "../../yaml/parse-yaml.js";
 import type { PatchResult, ScalarValue } from "../types.js";
 import { parseLimited } from "./parse-limited.js";
+
+/** A successful parse, as `parseYaml` returns it. */
+export type ParsedYaml = Extract<ParseYamlResult, { ok: true }>;
 
 /** A key path inside one YAML document: map keys and sequence indexes. */
 export type YamlPath = (string | number)[];
@@ -54,14 +58,21 @@ class EditError extends Error {}
  * indentation and every other document stay as they were. The result is re-parsed and compared with the
  * same ops applied to the plain values; any difference is refused instead of returned.
  */
-export function applyYamlOps(text: string, file: string, docIndex: number, ops: YamlOp[]): PatchResult {
-  const first = parseLimited(text, file);
+export function applyYamlOps(
+  text: string,
+  file: string,
+  at: number | { docIndex: number; parsed?: ParsedYaml },
+  ops: YamlOp[],
+): PatchResult {
+  const docIndex = typeof at === "number" ? at : at.docIndex;
+  // Reuse the caller's parse of `text` when it has one: large multi-document files parse slowly.
+  const first = (typeof at === "number" ? undefined : at.parsed) ?? parseLimited(text, file);
   if (!first.ok) return { ok: false, reason: describeYamlError(first.error) };
   const expected = first.documents.map((d) => structuredClone(d.value));
   let current = text;
   let changed = false;
+  let parsed: ParseYamlResult = first;
   for (const op of ops) {
-    const parsed = parseLimited(current, file);
     if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
     // A file with no document at all (empty, or only comments) takes its first document at the end.
     const entry =
@@ -79,6 +90,7 @@ export function applyYamlOps(text: string, file: string, docIndex: number, ops: 
     if (!edit) continue;
     current = current.slice(0, edit.start) + edit.text + current.slice(edit.end);
     changed = true;
+    parsed = parseLimited(current, file);
   }
   if (!changed) return { ok: true, text, changed: false };
   const check = parseLimited(current, file);

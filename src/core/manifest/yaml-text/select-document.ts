@@ -1,5 +1,5 @@
 import type { ResourceRef } from "../types.js";
-import { describeYamlError, type YamlPath } from "./apply-yaml-ops.js";
+import { describeYamlError, type ParsedYaml, type YamlPath } from "./apply-yaml-ops.js";
 import { parseLimited } from "./parse-limited.js";
 
 /** The Kubernetes object a patcher edits: its document, the key path to it, and its plain value. */
@@ -10,6 +10,8 @@ export interface SelectedObject {
   object: Record<string, unknown>;
   /** 1-based line of the document start. */
   line: number;
+  /** The parse of the whole file, for `applyYamlOps` to reuse. */
+  parsed: ParsedYaml;
 }
 
 /** A Kubernetes object as seen by the selector. */
@@ -36,12 +38,12 @@ export function selectDocument(
     const line = parsed.lineCounter.linePos(start).line;
     const obj = asObject(d.value);
     if (!obj) continue;
-    const c = describe(obj, d.index, [], line);
+    const c = describe(obj, d.index, [], line, parsed);
     if (c) all.push(c);
     if (obj["kind"] === "List" && Array.isArray(obj["items"])) {
       obj["items"].forEach((item, i) => {
         const o = asObject(item);
-        const ci = o ? describe(o, d.index, ["items", i], line) : null;
+        const ci = o ? describe(o, d.index, ["items", i], line, parsed) : null;
         if (ci) all.push(ci);
       });
     }
@@ -77,6 +79,7 @@ function describe(
   docIndex: number,
   basePath: YamlPath,
   line: number,
+  parsed: ParsedYaml,
 ): Candidate | null {
   const meta = asObject(obj["metadata"]);
   const kind = obj["kind"];
@@ -88,6 +91,7 @@ function describe(
     basePath,
     object: obj,
     line,
+    parsed,
     kind,
     name,
     ...(typeof ns === "string" ? { namespace: ns } : {}),
