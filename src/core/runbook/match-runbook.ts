@@ -23,6 +23,8 @@ export interface MatchCandidate {
   /** Number of conditions that held; a full match has all of its conditions. */
   specificity: number;
   matched: boolean;
+  /** Whether the alert name was one of the runbook's (a runbook for another alert is never "near"). */
+  alertnameMatched: boolean;
   /** Why it did not match (empty when it did). */
   failures: string[];
 }
@@ -76,7 +78,7 @@ export function matchRunbook(
       };
     }
     const alertname = incident.labels["alertname"] ?? "(no alertname)";
-    const near = candidates.filter((c) => c.specificity > 0).slice(0, 3);
+    const near = candidates.filter((c) => c.alertnameMatched).slice(0, 3);
     const why =
       near.length > 0
         ? `; nearest: ${near.map((c) => `${c.id} (${c.failures.join("; ")})`).join(" | ")}`
@@ -112,7 +114,8 @@ export function evaluateRunbook(
   const failures: string[] = [];
   let held = 0;
   const alertname = incident.labels["alertname"] ?? "";
-  if (runbook.match.alertnames.includes(alertname)) held++;
+  const alertnameMatched = runbook.match.alertnames.includes(alertname);
+  if (alertnameMatched) held++;
   else
     failures.push(`alertname ${alertname || "(none)"} is not one of ${runbook.match.alertnames.join(", ")}`);
   for (const m of runbook.match.labels) {
@@ -138,6 +141,7 @@ export function evaluateRunbook(
     version: runbook.version,
     specificity: held,
     matched: failures.length === 0,
+    alertnameMatched,
     failures,
   };
 }

@@ -1,5 +1,5 @@
 import { parseYamlDocument } from "../yaml/parse-yaml.js";
-import { isImperativeStep, Runbook, stepRisk } from "./runbook.js";
+import { FileChangeStep, ImperativeStep, isImperativeStep, Runbook, stepRisk } from "./runbook.js";
 
 /** A runbook file that cannot be loaded: the file, the field and why. */
 export interface RunbookError {
@@ -38,8 +38,26 @@ export function parseRunbook(text: string, file: string): ParseRunbookResult {
       const key = issue.keys[0] ?? "";
       field = [...path, key].join(".");
       message = `unknown field "${key}"`;
-    } else if (issue?.code === "invalid_union") {
-      message = `${message}: a step needs either \`action\` (file change) or \`imperative\`, with id and with`;
+    } else if (issue?.code === "invalid_union" && path[0] === "steps") {
+      // A step is a union: validate against the branch its keys choose, for a precise field and message.
+      const raw = (value as { steps?: unknown[] }).steps?.[Number(path[1])];
+      const branch =
+        raw && typeof raw === "object" && "imperative" in raw
+          ? ImperativeStep
+          : raw && typeof raw === "object" && "action" in raw
+            ? FileChangeStep
+            : undefined;
+      const inner = branch?.safeParse(raw);
+      const sub = inner && !inner.success ? inner.error.issues[0] : undefined;
+      if (sub) {
+        const subPath = sub.path.map(String);
+        field = [...path, ...subPath, ...(sub.code === "unrecognized_keys" ? [sub.keys[0] ?? ""] : [])].join(
+          ".",
+        );
+        message = sub.code === "unrecognized_keys" ? `unknown field "${sub.keys[0] ?? ""}"` : sub.message;
+      } else {
+        message = `${message}: a step needs either \`action\` (file change) or \`imperative\`, with id and with`;
+      }
     }
     return { ok: false, error: { file, field, message } };
   }

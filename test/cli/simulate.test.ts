@@ -1,0 +1,241 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runMedic } from "./run-medic.js";
+
+const root = new URL("../../", import.meta.url).pathname;
+const sim = (...extra: string[]) =>
+  runMedic(["simulate", "--repo", "examples/gitops", "--now", "2026-11-27T15:05:00Z", ...extra], root);
+
+describe("medic simulate", () => {
+  it("--format json prints one object per incident with the documented shape", async () => {
+    const r = await sim(
+      "--alert",
+      "examples/alerts/pvc-full-orders-db.json",
+      "--cluster",
+      "examples/cluster/pvc-full-orders-db.yaml",
+      "--format",
+      "json",
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, any>[];
+    expect(out).toHaveLength(1);
+    const o = out[0]!;
+    expect(Object.keys(o).sort()).toEqual(
+      [
+        "approvals",
+        "baseRevision",
+        "changes",
+        "cluster",
+        "evidence",
+        "failure",
+        "incident",
+        "parameters",
+        "planHash",
+        "reason",
+        "risk",
+        "runbook",
+        "status",
+        "steps",
+        "suggestions",
+        "target",
+        "undo",
+      ].sort(),
+    );
+    expect(o.incident).toMatchObject({ severity: "critical", status: "firing" });
+    expect(o.incident.signals[0]).toMatchObject({
+      name: "KubePersistentVolumeFillingUp",
+      fingerprint: "5f0c8a1e93b7d264",
+    });
+    expect(o.runbook).toEqual({
+      id: "pvc-full",
+      version: "1.0.0",
+      file: "runbooks/pvc-full.yaml",
+      origin: "bundled",
+    });
+    expect(o.status).toBe("planned");
+    expect(o.risk).toEqual({
+      level: "safe",
+      reasons: ["2 file change(s); no step or change is destructive (runbook pvc-full is declared safe)"],
+    });
+    expect(o.changes.map((c: { path: string }) => c.path)).toEqual([
+      "apps/orders-db/pvc.yaml",
+      "apps/orders-db/job-vacuumdb-orders-db-20261127t1505.yaml",
+    ]);
+    const pvc = o.changes[0];
+    expect(pvc.before).toBe(readFileSync(join(root, "examples/gitops/apps/orders-db/pvc.yaml"), "utf8"));
+    expect(pvc.after).toBe(pvc.before.replace("storage: 50Gi # grown", "storage: 75Gi # grown"));
+    expect(pvc.diff).toContain(
+      "-      storage: 50Gi # grown from 20Gi in INC-2104\n+      storage: 75Gi # grown from 20Gi in INC-2104\n",
+    );
+    expect(o.changes[1].before).toBeNull();
+    expect(o.steps).toEqual([]);
+    expect(o.approvals).toEqual({
+      securityApproval: false,
+      count: 0,
+      beforeImperativeSteps: false,
+      reasons: ["safe: normal review applies"],
+    });
+    expect(o.planHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("text output tells the story: incident, workload, runbook, diff, risk and approvals", async () => {
+    const r = await sim(
+      "--alert",
+      "examples/alerts/node-pressure-worker-2.json",
+      "--cluster",
+      "examples/cluster/node-pressure-worker-2.yaml",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("incident KubeNodePressure/worker-2 [info, firing]");
+    expect(r.stdout).toContain("runbook:   node-pressure 1.0.0");
+    expect(r.stdout).toContain("risk:      destructive");
+    expect(r.stdout).toContain("approvals: 1 security CODEOWNER approval(s) at the head SHA");
+    expect(r.stdout).toContain("drain [destructive]: evict the pods of node worker-2");
+    expect(r.stdout).toContain('-  "worker_count": 3,\n  +  "worker_count": 4,');
+  });
+
+  it("a plan that fails exits 1 and names the field", async () => {
+    const r = await sim("--alert", "examples/alerts/ingress-5xx-aggregate.json", "--format", "json");
+    expect(r.code).toBe(1);
+    const [o] = JSON.parse(r.stdout) as Record<string, any>[];
+    expect(o).toMatchObject({
+      status: "failed",
+      runbook: { id: "ingress-5xx", version: "1.0.0" },
+      failure: { kind: "parameter", field: "parameters.namespace" },
+      changes: [],
+      risk: null,
+      approvals: null,
+    });
+  });
+
+  it("an alert no runbook handles: reason and exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "medic-sim-"));
+    try {
+      const alert = JSON.parse(
+        readFileSync(join(root, "examples/alerts/node-pressure-worker-2.json"), "utf8"),
+      );
+      alert.alerts[0].labels.alertname = "Watchdog";
+      writeFileSync(join(dir, "watchdog.json"), JSON.stringify(alert));
+      const r = await sim("--alert", join(dir, "watchdog.json"));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        "no runbook: no runbook matches Watchdog; no runbook handles alert Watchdog",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [
+      ["--alert", "examples/alerts/nope.json"],
+      "medic simulate: --alert examples/alerts/nope.json: no such file",
+    ],
+    [
+      ["--alert", "runbooks/pvc-full.yaml"],
+      "medic simulate: runbooks/pvc-full.yaml: field `version`: Invalid input",
+    ],
+    [
+      [
+        "--alert",
+        "examples/alerts/pvc-full-orders-db.json",
+        "--cluster",
+        "runbooks/tests/fixtures/medic-ingress-default.yml",
+      ],
+      "expected a Kubernetes object",
+    ],
+    [
+      ["--alert", "examples/alerts/pvc-full-orders-db.json", "--config", "runbooks/pvc-full.yaml"],
+      'field `id`: unknown field "id"',
+    ],
+    [
+      ["--alert", "examples/alerts/pvc-full-orders-db.json", "--format", "xml"],
+      "--format must be text or json",
+    ],
+    [["--alert", "examples/alerts/pvc-full-orders-db.json", "--bogus"], "Unknown option '--bogus'"],
+  ])("bad input %j ⇒ exit 2 and a message naming it", async (args, message) => {
+    const r = await sim(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe("");
+  });
+
+  it("--runbook with an unknown id lists the known runbooks", async () => {
+    const r = await sim("--alert", "examples/alerts/pvc-full-orders-db.json", "--runbook", "nope");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'unknown runbook "nope"; known runbooks: crashloop-rollback, ingress-5xx, node-pressure, pvc-full',
+    );
+  });
+});
+
+describe("medic simulate --apply", () => {
+  const dir = mkdtempSync(join(tmpdir(), "medic-apply-cli-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@e",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@e",
+      },
+    })
+      .toString()
+      .trim();
+
+  it("commits the plan to a new branch medic/<runbook>/<incident>-<hash> and leaves main checked out", async () => {
+    cpSync(join(root, "examples/gitops"), dir, { recursive: true });
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-q", "-m", "init");
+    const head = git("rev-parse", "HEAD");
+    const r = await runMedic(
+      [
+        "simulate",
+        "--repo",
+        dir,
+        "--alert",
+        join(root, "examples/alerts/ingress-5xx-checkout.json"),
+        "--apply",
+        "--format",
+        "json",
+      ],
+      root,
+    );
+    expect(r.code).toBe(0);
+    const [o] = JSON.parse(r.stdout) as Record<string, any>[];
+    const branch = `medic/ingress-5xx/ingresshigh5xxrate-shop-checkout-${String(o?.planHash).slice(0, 8)}`;
+    expect(r.stderr).toMatch(
+      new RegExp(`^medic simulate: committed 2 change\\(s\\) to branch ${branch} \\([0-9a-f]{12}\\)\\n$`),
+    );
+    expect(git("rev-parse", "HEAD")).toBe(head);
+    expect(git("status", "--porcelain")).toBe("");
+    expect(git("diff", "--name-only", "main", branch).split("\n")).toEqual([
+      "apps/checkout/hpa.yaml",
+      "apps/checkout/ingress.yaml",
+    ]);
+    expect(git("log", "-1", "--format=%s", branch)).toBe(
+      "fix(ingress-5xx): remediate IngressHigh5xxRate/shop/checkout",
+    );
+    const again = await runMedic(
+      [
+        "simulate",
+        "--repo",
+        dir,
+        "--alert",
+        join(root, "examples/alerts/ingress-5xx-checkout.json"),
+        "--apply",
+      ],
+      root,
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`branch ${branch} already exists`);
+  });
+});
