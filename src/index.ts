@@ -1,6 +1,7 @@
 import type { ApplicationFunction } from "probot";
 import type { AppDeps } from "./app-deps.js";
 import { registerConfigCheck } from "./handlers/config-check.js";
+import { registerIncidents } from "./handlers/incidents.js";
 import { registerPolicy } from "./handlers/policy.js";
 
 /**
@@ -10,6 +11,7 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
     registerConfigCheck(app);
     registerPolicy(app, deps);
+    registerIncidents(app, deps);
     void deps;
   };
 }

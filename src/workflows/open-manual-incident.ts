@@ -44,7 +44,16 @@ export async function openManualIncident(
   ];
   await deps.tracker.addLabels(issue.number, labels);
   // 3.
-  const markerId = `${incident.key}/ack`;
+  // The answers are part of the id: fixing the form and re-adding the label gets a fresh acknowledgement.
+  const l = incident.labels;
+  const markerId = [
+    incident.key,
+    "ack",
+    l["namespace"],
+    l["deployment"],
+    l["symptom"],
+    incident.severity,
+  ].join("/");
   const body = renderTemplate(
     deps.templates.manual,
     {
@@ -63,7 +72,7 @@ export async function openManualIncident(
     },
     "incident-manual.md",
   );
-  await deps.tracker.comment(issue.number, body, markerId);
+  await deps.tracker.comment(issue.number, body, markerId, { checkFirst: true });
   // 4.
   if (problems.length === 0) {
     try {

@@ -86,7 +86,7 @@ export function createMemoryIncidentTracker(clock: Clock, repo = "example/incide
       for (const l of labels) if (!i.labels.includes(l)) i.labels.push(l);
       writes.push({ at: clock.now(), kind: "labels", number });
     },
-    async comment(number, body, markerId) {
+    async comment(number, body, markerId, _opts) {
       const i = get(number);
       if (i.comments.some((c) => parseMarker(c, "incident-comment") === markerId)) return;
       i.comments.push(body);

@@ -46,6 +46,10 @@ export interface IncidentTracker {
   ): Promise<void>;
   /** Adds labels, keeping those already there (issues filed by people). */
   addLabels(number: number, labels: string[]): Promise<void>;
-  /** Posts a comment unless one carrying the `incident-comment` marker `markerId` already exists. */
-  comment(number: number, body: string, markerId: string): Promise<void>;
+  /**
+   * Posts a comment carrying the `incident-comment` marker `markerId`. A failed post (5xx) is retried only
+   * after the marker was looked for; with `checkFirst` the marker is looked for before the first post too
+   * (acknowledgements that redeliveries must not repeat).
+   */
+  comment(number: number, body: string, markerId: string, opts?: { checkFirst?: boolean }): Promise<void>;
 }
