@@ -1,0 +1,239 @@
+import { readFileSync } from "node:fs";
+import type { Context, Probot } from "probot";
+import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
+import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
+import { createGitHubGitData, type GitHubOctokit } from "../adapters/github/git-data.js";
+import { INCIDENT_LABEL } from "../adapters/github/incident-tracker.js";
+import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
+import { BlobCache, createGitHubRepoSnapshot } from "../adapters/github/repo-snapshot.js";
+import { createWriteQueue } from "../adapters/github/write-queue.js";
+import { bundledRunbooksDir, readRunbookDir } from "../adapters/local/read-runbook-dir.js";
+import type { AppDeps } from "../app-deps.js";
+import { describeConfigError } from "../core/config/medic-config.js";
+import type { Incident } from "../core/incident/incident.js";
+import { parseIncidentState } from "../core/incident/incident-state.js";
+import { parseManualIncident } from "../core/incident/parse-manual-incident.js";
+import type { RunbookSource } from "../core/runbook/build-runbook-registry.js";
+import type { OpenRemediationPrResult } from "../workflows/open-remediation-pr.js";
+import type { Cluster } from "../workflows/ports/cluster.js";
+import type { ActionResult, CommandActions } from "../workflows/ports/commands.js";
+import { proposeRemediation } from "../workflows/propose-remediation.js";
+
+/** The fields of an issue the remediation trigger reads (webhook payload or `GET /issues/{n}`). */
+interface IssueLike {
+  number: number;
+  title: string;
+  body?: string | null;
+  html_url: string;
+  created_at: string;
+  user: { login: string; type?: string } | null;
+  labels?: ({ name?: string } | string)[];
+  pull_request?: unknown;
+}
+
+export interface RemediationOptions {
+  /** Read-only cluster facts for planning (the Kubernetes adapter); null plans from the repo and alert alone. */
+  cluster?: Cluster | null;
+  /** Bundled runbooks (tests); the package's `runbooks/` folder by default. */
+  bundledRunbooks?: readonly RunbookSource[];
+}
+
+/**
+ * Remediation PRs for incident issues: when an incident issue is opened, reopened or given its
+ * `runbook:<id>` label (the incident flow adds it when a runbook matched), and when a person edits a
+ * filed incident (update-only), plus `/remediate` through the returned command action. Per incident key
+ * the work is serialised, so redeliveries and parallel events meet one PR.
+ */
+export function registerRemediation(
+  app: Probot,
+  deps: AppDeps,
+  opts: RemediationOptions = {},
+): Required<Pick<CommandActions, "remediate">> {
+  const cache = new BlobCache();
+  const template = readFileSync(new URL("../../templates/remediation-pr.md", import.meta.url), "utf8");
+  let bundled: Promise<readonly RunbookSource[]> | undefined;
+  const runbooks = () =>
+    (bundled ??= opts.bundledRunbooks
+      ? Promise.resolve(opts.bundledRunbooks)
+      : readRunbookDir(bundledRunbooksDir(), "bundled", "runbooks"));
+  const installations = new Map<string, Promise<{ id: number; octokit: GitHubOctokit }>>();
+
+  async function remediate(
+    octokit: GitHubOctokit,
+    repo: { owner: string; repo: string; defaultBranch: string; installation: number },
+    issue: IssueLike,
+    trigger: { requester: string | null; runbook?: string; mode: "create-or-update" | "update-only" },
+    config: Pick<Context, "config">,
+  ): Promise<OpenRemediationPrResult | { kind: "skipped"; message: string }> {
+    const botLogin = await resolveBotLogin(app);
+    const incident = incidentFromIssue(issue, botLogin);
+    if (!incident) return { kind: "skipped", message: `issue #${issue.number} is not a readable incident` };
+    const loaded = await loadRepoConfig(config);
+    if (!loaded.ok) {
+      // Fail closed: a broken config may be the one that disables a runbook. medic/config reports it.
+      deps.logger.warn({ issue: issue.number, field: loaded.field }, "remediation skipped: invalid config");
+      return { kind: "skipped", message: describeConfigError(loaded) };
+    }
+    const config_ = loaded.config;
+    const queue = createWriteQueue({
+      budget: deps.writeBudget,
+      scope: `installation:${repo.installation}`,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+    const write = queue.run.bind(queue);
+    const ref = { owner: repo.owner, repo: repo.repo };
+    const git = createGitHubGitData(octokit, ref, write);
+    const base = config_.remediation.baseBranch ?? repo.defaultBranch;
+    const runbook = trigger.runbook ?? runbookLabel(issue);
+    return deps.lock.withLock(`remediation:${repo.owner}/${repo.repo}:${incident.key}`, async () =>
+      proposeRemediation(
+        {
+          changeRequests: createGitHubChangeRequests(octokit, ref, git, write),
+          openSnapshot: () => createGitHubRepoSnapshot(git, base, cache),
+          openDefaultSnapshot:
+            base === repo.defaultBranch
+              ? null
+              : () => createGitHubRepoSnapshot(git, repo.defaultBranch, cache),
+          bundledRunbooks: await runbooks(),
+          config: config_,
+          cluster: opts.cluster ?? null,
+          clock: deps.clock,
+          logger: deps.logger,
+          template,
+          bot: { login: botLogin },
+        },
+        {
+          incident,
+          issue: {
+            number: issue.number,
+            url: issue.html_url,
+            title: issue.title,
+            severity: incident.severity,
+            status: incident.status,
+            startsAt: incident.startsAt,
+          },
+          requester: trigger.requester,
+          ...(runbook ? { runbook } : {}),
+          mode: trigger.mode,
+        },
+      ),
+    );
+  }
+
+  app.on(["issues.opened", "issues.reopened", "issues.labeled", "issues.edited"], async (context) => {
+    const { payload } = context;
+    const issue = payload.issue as IssueLike;
+    if (issue.pull_request || !labelNames(issue).includes(INCIDENT_LABEL) || !runbookLabel(issue)) return;
+    if (payload.action === "labeled" && !payload.label?.name.startsWith("runbook:")) return;
+    // The bot rewrites its own incident bodies on every notification; only a person's edit counts.
+    if (payload.action === "edited" && payload.sender.type === "Bot") return;
+    const mode = payload.action === "edited" ? "update-only" : "create-or-update";
+    const res = await remediate(
+      context.octokit,
+      {
+        ...context.repo(),
+        defaultBranch: payload.repository.default_branch,
+        installation: payload.installation?.id ?? 0,
+      },
+      issue,
+      { requester: null, mode },
+      context,
+    );
+    deps.logger.info({ issue: issue.number, result: res.kind }, "remediation trigger handled");
+  });
+
+  const installationOctokit = (owner: string, repo: string) => {
+    const key = `${owner}/${repo}`;
+    let p = installations.get(key);
+    if (!p) {
+      p = (async () => {
+        const appOctokit = await app.auth();
+        const { data } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner, repo });
+        return { id: data.id, octokit: (await app.auth(data.id)) as GitHubOctokit };
+      })();
+      p.catch(() => installations.delete(key));
+      installations.set(key, p);
+    }
+    return p;
+  };
+
+  return {
+    remediate: async (ctx, invocation): Promise<ActionResult> => {
+      const { id: installation, octokit } = await installationOctokit(ctx.owner, ctx.repo);
+      const [{ data: repository }, { data: issue }] = await Promise.all([
+        octokit.request("GET /repos/{owner}/{repo}", { owner: ctx.owner, repo: ctx.repo }),
+        octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+          owner: ctx.owner,
+          repo: ctx.repo,
+          issue_number: ctx.number,
+        }),
+      ]);
+      if (!labelNames(issue as IssueLike).includes(INCIDENT_LABEL)) {
+        return {
+          ok: false,
+          message: `#${ctx.number} is not an incident issue (no \`${INCIDENT_LABEL}\` label).`,
+        };
+      }
+      const config = {
+        config: async (name: string) =>
+          (await octokit.config.get({ owner: ctx.owner, repo: ctx.repo, path: `.github/${name}` })).config,
+      } as unknown as Pick<Context, "config">;
+      const res = await remediate(
+        octokit,
+        { owner: ctx.owner, repo: ctx.repo, defaultBranch: repository.default_branch, installation },
+        issue as IssueLike,
+        {
+          requester: ctx.actor,
+          ...(invocation.args.runbook ? { runbook: invocation.args.runbook } : {}),
+          mode: "create-or-update",
+        },
+        config,
+      );
+      return describeResult(res);
+    },
+  };
+}
+
+function describeResult(res: OpenRemediationPrResult | { kind: "skipped"; message: string }): ActionResult {
+  switch (res.kind) {
+    case "opened":
+      return { ok: true, message: `Opened remediation pull request #${res.number}: ${res.url}` };
+    case "updated":
+      return { ok: true, message: `Updated remediation pull request #${res.number}: ${res.url}` };
+    case "resumed":
+    case "unchanged":
+      return { ok: true, message: `Remediation pull request #${res.number} is already open: ${res.url}` };
+    case "stopped":
+      return { ok: false, message: `No remediation pull request: ${res.message}.` };
+    case "no-plan":
+    case "skipped":
+      return { ok: false, message: `No remediation pull request: ${res.message}` };
+  }
+}
+
+function labelNames(issue: IssueLike): string[] {
+  return (issue.labels ?? []).map((l) => (typeof l === "string" ? l : (l.name ?? "")));
+}
+
+function runbookLabel(issue: IssueLike): string | undefined {
+  return labelNames(issue)
+    .find((l) => l.startsWith("runbook:"))
+    ?.slice("runbook:".length);
+}
+
+/**
+ * The incident behind an issue: the bot's own issues carry their state in a hidden block; an issue a
+ * person filed is read from its form (an unreadable one is left to the incident flow's acknowledgement).
+ */
+function incidentFromIssue(issue: IssueLike, botLogin: string): Incident | null {
+  if (issue.user?.login === botLogin) return parseIncidentState(issue.body);
+  const manual = parseManualIncident({
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? null,
+    createdAt: issue.created_at,
+    author: issue.user?.login ?? "unknown",
+  });
+  return manual.problems.length === 0 ? manual.incident : null;
+}

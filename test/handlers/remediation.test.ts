@@ -1,0 +1,242 @@
+import { readFileSync } from "node:fs";
+import nock from "nock";
+import type { Probot } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadClusterSnapshot } from "../../src/adapters/local/load-cluster-snapshot.js";
+import type { AppDeps } from "../../src/app-deps.js";
+import { defaultMedicConfig } from "../../src/core/config/medic-config.js";
+import type { Incident } from "../../src/core/incident/incident.js";
+import { renderIncidentState } from "../../src/core/incident/incident-state.js";
+import { registerRemediation } from "../../src/handlers/remediation.js";
+import { buildIncidentsFromAlert } from "../../src/workflows/build-incidents-from-alert.js";
+import { manualClock } from "../../src/workflows/ports/clock.js";
+import { silentLogger } from "../../src/workflows/ports/logger.js";
+import { BOT, FakeGitHub, readTreeFromDisk } from "../fixtures/github/fake-github.js";
+import { webhookExample } from "../helpers/events.js";
+import { createTestProbot } from "../helpers/probot.js";
+
+const root = new URL("../../", import.meta.url);
+const read = (p: string) => readFileSync(new URL(p, root), "utf8");
+const GITOPS = readTreeFromDisk(new URL("examples/gitops", root).pathname);
+const NOW = "2026-11-27T10:00:00Z";
+
+function crashloopIncident(): Incident {
+  const built = buildIncidentsFromAlert(
+    JSON.parse(read("examples/alerts/crashloop-checkout.json")),
+    defaultMedicConfig().incidents,
+    Date.parse(NOW),
+  );
+  if (!built.ok) throw new Error(built.message);
+  return built.incidents[0]!;
+}
+
+function deps(): AppDeps {
+  const locks = new Map<string, Promise<unknown>>();
+  return {
+    clock: manualClock(NOW),
+    logger: silentLogger,
+    lock: {
+      withLock: <T>(key: string, fn: () => Promise<T>) => {
+        const prev = locks.get(key) ?? Promise.resolve();
+        const next = prev.then(fn, fn);
+        locks.set(
+          key,
+          next.catch(() => {}),
+        );
+        return next;
+      },
+    },
+    writeBudget: { acquire: async () => {}, pauseUntil: async () => {} },
+  } as unknown as AppDeps;
+}
+
+/** `issues.opened` for the bot's incident issue #7 on acme/gitops, labelled as the incident flow labels it. */
+function incidentIssueEvent(action: "opened" | "labeled" | "edited", over: { senderType?: string } = {}) {
+  // biome-ignore lint/suspicious/noExplicitAny: a recorded payload edited field by field
+  const payload = webhookExample<Record<string, any>>("issues", action);
+  const incident = crashloopIncident();
+  payload.repository.name = "gitops";
+  payload.repository.full_name = "acme/gitops";
+  payload.repository.owner.login = "acme";
+  payload.repository.default_branch = "main";
+  payload.installation = { id: 4242, node_id: "x" };
+  payload.issue.number = 7;
+  payload.issue.title = incident.title;
+  payload.issue.html_url = "https://github.com/acme/gitops/issues/7";
+  payload.issue.user = { ...payload.issue.user, login: BOT.login, type: "Bot" };
+  payload.issue.body = `Incident\n\n${renderIncidentState(incident)}\n`;
+  payload.issue.labels = [
+    { id: 1, name: "incident", color: "d73a4a", default: false, description: null, node_id: "a", url: "u" },
+    {
+      id: 2,
+      name: "runbook:crashloop-rollback",
+      color: "ededed",
+      default: false,
+      description: null,
+      node_id: "b",
+      url: "u",
+    },
+  ];
+  delete payload.issue.pull_request;
+  if (action === "labeled") payload.label = payload.issue.labels[1];
+  payload.sender = {
+    ...payload.sender,
+    login: over.senderType === "User" ? "alice" : BOT.login,
+    type: over.senderType ?? "Bot",
+  };
+  return { incident, payload };
+}
+
+let gh: FakeGitHub;
+let probot: Probot;
+let actions: ReturnType<typeof registerRemediation>;
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  gh = new FakeGitHub(GITOPS);
+  gh.openIssue(7);
+  gh.install();
+  probot = createTestProbot();
+  const cluster = loadClusterSnapshot(
+    read("examples/cluster/crashloop-checkout.yaml"),
+    "crashloop-checkout.yaml",
+  );
+  if (!cluster.ok) throw new Error(cluster.message);
+  await probot.load((app) => {
+    actions = registerRemediation(app, deps(), { cluster: cluster.cluster });
+  });
+});
+afterEach(() => {
+  gh.uninstall();
+  nock.enableNetConnect();
+});
+
+const repoWrites = () => gh.writes().filter((w) => w.path.startsWith("/repos/"));
+
+describe("registerRemediation", () => {
+  it("incident issue opened ⇒ one remediation PR with its body, labels, reviewers and incident comment", async () => {
+    const { payload, incident } = incidentIssueEvent("opened");
+    await probot.receive({ id: "d-1", name: "issues", payload } as never);
+    expect(repoWrites().map((w) => `${w.method} ${w.path}`)).toEqual([
+      "POST /repos/acme/gitops/git/trees",
+      "POST /repos/acme/gitops/git/commits",
+      "POST /repos/acme/gitops/git/refs",
+      "POST /repos/acme/gitops/pulls",
+      "POST /repos/acme/gitops/issues/7/comments",
+      "POST /repos/acme/gitops/pulls/100/requested_reviewers",
+      "POST /repos/acme/gitops/issues/100/labels",
+    ]);
+    const pr = gh.openPulls()[0]!;
+    expect(pr.title).toBe(`medic(crashloop-rollback): Deployment shop/checkout — ${incident.key}`);
+    expect(pr.labels).toEqual(["medic", "risk:safe", "runbook:crashloop-rollback", "remediation"]);
+    expect(pr.teams).toEqual(["checkout"]);
+    expect(gh.fileAt(pr.head, "apps/checkout/deployment.yaml")).toContain(
+      "registry.example.com/shop/checkout:1.4.1",
+    );
+    expect(gh.comments.get(7)![0]!.body).toContain(
+      "Remediation pull request #100 is open: https://github.com/acme/gitops/pull/100",
+    );
+  });
+
+  it("the same delivery again (redelivery) ⇒ no second PR, no write", async () => {
+    const { payload } = incidentIssueEvent("opened");
+    await probot.receive({ id: "d-1", name: "issues", payload } as never);
+    const before = repoWrites().length;
+    await probot.receive({ id: "d-1", name: "issues", payload } as never);
+    await probot.receive({
+      id: "d-2",
+      name: "issues",
+      payload: incidentIssueEvent("labeled").payload,
+    } as never);
+    expect(repoWrites().length).toBe(before);
+    expect(gh.openPulls()).toHaveLength(1);
+  });
+
+  it("five deliveries at once ⇒ one PR, one incident comment", async () => {
+    const { payload } = incidentIssueEvent("opened");
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => probot.receive({ id: `d-${i}`, name: "issues", payload } as never)),
+    );
+    expect(gh.openPulls()).toHaveLength(1);
+    expect(gh.comments.get(7)).toHaveLength(1);
+    expect([...gh.refs.keys()].filter((r) => r.startsWith("medic/"))).toHaveLength(1);
+  });
+
+  it("ignores issues without the incident label or a runbook label, and the bot's own edits", async () => {
+    const a = incidentIssueEvent("opened").payload;
+    a.issue.labels = a.issue.labels.slice(0, 1);
+    await probot.receive({ id: "x-1", name: "issues", payload: a } as never);
+    const b = incidentIssueEvent("opened").payload;
+    b.issue.labels = b.issue.labels.slice(1);
+    await probot.receive({ id: "x-2", name: "issues", payload: b } as never);
+    await probot.receive({
+      id: "x-3",
+      name: "issues",
+      payload: incidentIssueEvent("edited").payload,
+    } as never);
+    expect(gh.log).toEqual([]);
+  });
+
+  it("a person's edit only refreshes an open PR (update-only): no PR when none is open", async () => {
+    await probot.receive({
+      id: "e-1",
+      name: "issues",
+      payload: incidentIssueEvent("edited", { senderType: "User" }).payload,
+    } as never);
+    expect(repoWrites()).toEqual([]);
+    expect(gh.openPulls()).toHaveLength(0);
+  });
+
+  it("/remediate by a person ⇒ the PR names them as requester and they are not asked to review", async () => {
+    const { payload } = incidentIssueEvent("opened");
+    gh.issues.set(7, payload.issue);
+    const res = await actions.remediate(
+      { owner: "acme", repo: "gitops", number: 7, place: "issue", actor: "alice" },
+      { name: "remediate", args: { runbook: null }, line: 1, text: "/remediate" } as never,
+    );
+    expect(res).toEqual({
+      ok: true,
+      message: "Opened remediation pull request #100: https://github.com/acme/gitops/pull/100",
+    });
+    const pr = gh.openPulls()[0]!;
+    expect(pr.body).toContain("| Requested by | @alice |");
+    expect(pr.body).toContain('"requester":"alice"');
+    // Asked again: the same PR.
+    const again = await actions.remediate(
+      { owner: "acme", repo: "gitops", number: 7, place: "issue", actor: "alice" },
+      { name: "remediate", args: { runbook: null }, line: 1, text: "/remediate" } as never,
+    );
+    expect(again).toEqual({
+      ok: true,
+      message: "Remediation pull request #100 is already open: https://github.com/acme/gitops/pull/100",
+    });
+    expect(gh.openPulls()).toHaveLength(1);
+  });
+
+  it("/remediate on an issue that is not an incident is refused without writing", async () => {
+    const { payload } = incidentIssueEvent("opened");
+    payload.issue.labels = [];
+    gh.issues.set(7, payload.issue);
+    const res = await actions.remediate(
+      { owner: "acme", repo: "gitops", number: 7, place: "issue", actor: "alice" },
+      { name: "remediate", args: { runbook: null }, line: 1, text: "/remediate" } as never,
+    );
+    expect(res).toEqual({ ok: false, message: "#7 is not an incident issue (no `incident` label)." });
+    expect(repoWrites()).toEqual([]);
+  });
+
+  it("/remediate naming a runbook that does not match says why and writes nothing", async () => {
+    const { payload } = incidentIssueEvent("opened");
+    gh.issues.set(7, payload.issue);
+    const res = await actions.remediate(
+      { owner: "acme", repo: "gitops", number: 7, place: "issue", actor: "alice" },
+      { name: "remediate", args: { runbook: "pvc-full" }, line: 1, text: "/remediate pvc-full" } as never,
+    );
+    expect(res).toEqual({
+      ok: false,
+      message:
+        "No remediation pull request: no runbook matches KubePodCrashLooping; no runbook handles alert KubePodCrashLooping",
+    });
+    expect(repoWrites()).toEqual([]);
+  });
+});
