@@ -1,6 +1,8 @@
 import { readdirSync } from "node:fs";
 import { z } from "zod";
 import { MedicConfig } from "../src/core/config/medic-config.js";
+import { EvidencePack } from "../src/core/evidence/evidence-pack.js";
+import { RecordedExport } from "../src/core/evidence/recorded-export.js";
 import { Runbook } from "../src/core/runbook/runbook.js";
 import { attachJsDocDescriptions } from "./jsdoc-descriptions.js";
 
@@ -8,6 +10,12 @@ import { attachJsDocDescriptions } from "./jsdoc-descriptions.js";
 export const generatedSchemas: { file: string; title: string; schema: z.ZodType }[] = [
   { file: "docs/medic.schema.json", title: "gitops-medic .github/medic.yml", schema: MedicConfig },
   { file: "docs/runbook.schema.json", title: "gitops-medic runbook (runbooks/*.yaml)", schema: Runbook },
+  { file: "docs/evidence.schema.json", title: "gitops-medic evidence.json (medic evidence)", schema: EvidencePack },
+  {
+    file: "docs/export.schema.json",
+    title: "gitops-medic recorded export (medic evidence --from, medic noise --from)",
+    schema: RecordedExport,
+  },
 ];
 
 /** Modules whose exported zod schemas carry the JSDoc lines to use as descriptions. */
@@ -18,6 +26,9 @@ export const describedModules = [
     .sort()
     .map((f) => `src/core/config/sections/${f}`),
   "src/core/runbook/runbook.ts",
+  "src/core/audit/audit-record.ts",
+  "src/core/evidence/evidence-pack.ts",
+  "src/core/evidence/recorded-export.ts",
 ];
 
 let described: Promise<void> | undefined;

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { AuditRecord } from "../audit/audit-record.js";
 
-const Time = z.string();
-const Ms = z.number().nullable();
+// Factories, not shared instances: each field gets its own schema so its JSDoc description stays its own.
+const time = () => z.string();
+const ms = () => z.number().nullable();
 
-/** A duration with its exclusion notes. */
-const Notes = z.array(z.string());
+const notes = () => z.array(z.string());
 
 /** One incident in the evidence pack. */
 export const EvidenceIncident = z.object({
@@ -24,33 +24,39 @@ export const EvidenceIncident = z.object({
   /** Issue state at export time. */
   state: z.enum(["open", "closed"]),
   /** Impact start (RFC 3339). */
-  startedAt: Time,
+  startedAt: time(),
   /** Where the start time came from: the incident state block, the bot's audit record, the issue body, or issue creation. */
   startSource: z.enum(["incident-state", "audit-record", "body", "issue-created"]),
   /** Detection: the incident issue was opened. */
-  detectedAt: Time,
+  detectedAt: time(),
   /** Resolution, null while open. */
-  resolvedAt: Time.nullable(),
+  resolvedAt: time().nullable(),
   /** Times reopened. */
   reopened: z.number(),
   /** Whether it was detected inside the range (counts in the metrics). */
   inRange: z.boolean(),
-  /** Time to detect in ms (null when excluded; see notes). */
-  mttdMs: Ms,
-  /** Time to resolve in ms (null when open or excluded). */
-  mttrMs: Ms,
+  /** time() to detect in ms (null when excluded; see notes). */
+  mttdMs: ms(),
+  /** time() to resolve in ms (null when open or excluded). */
+  mttrMs: ms(),
   /** DORA time to restore in ms (from the root-cause deployment when earlier than the start). */
-  timeToRestoreMs: Ms,
+  timeToRestoreMs: ms(),
   /** Commits named by `root cause: <sha>`, resolved to full SHAs where the export knows them. */
   rootCauses: z.array(
-    z.object({ sha: z.string(), pullRequest: z.number().nullable(), deployedAt: Time.nullable() }),
+    z.object({ sha: z.string(), pullRequest: z.number().nullable(), deployedAt: time().nullable() }),
   ),
   /** The incident's timeline, oldest first. */
   timeline: z.array(
-    z.object({ at: Time, kind: z.string(), actor: z.string(), text: z.string(), url: z.string().optional() }),
+    z.object({
+      at: time(),
+      kind: z.string(),
+      actor: z.string(),
+      text: z.string(),
+      url: z.string().optional(),
+    }),
   ),
   /** Why a duration is missing, and other remarks. */
-  notes: Notes,
+  notes: notes(),
 });
 export type EvidenceIncident = z.infer<typeof EvidenceIncident>;
 
@@ -63,7 +69,7 @@ export const EvidenceChange = z.object({
   /** Commit author. */
   author: z.string(),
   /** Commit time. */
-  committedAt: Time,
+  committedAt: time(),
   /** The PR that produced it, if any (a direct push has none: flagged in notes). */
   pullRequest: z
     .object({
@@ -71,7 +77,7 @@ export const EvidenceChange = z.object({
       title: z.string(),
       url: z.string(),
       author: z.string(),
-      mergedAt: Time,
+      mergedAt: time(),
       mergedBy: z.string().nullable(),
       labels: z.array(z.string()),
     })
@@ -80,7 +86,7 @@ export const EvidenceChange = z.object({
   approvals: z.array(
     z.object({
       login: z.string(),
-      at: Time,
+      at: time(),
       via: z.enum(["review", "command"]),
       atHead: z.boolean().nullable(),
       bot: z.boolean(),
@@ -91,15 +97,15 @@ export const EvidenceChange = z.object({
     z.object({ name: z.string(), sha: z.string(), conclusion: z.string().nullable(), url: z.string() }),
   ),
   /** Deployments that shipped it, with their final state. */
-  deployments: z.array(z.object({ id: z.string(), environment: z.string(), state: z.string(), at: Time })),
+  deployments: z.array(z.object({ id: z.string(), environment: z.string(), state: z.string(), at: time() })),
   /** First commit of the change → its deployment, in ms. */
-  leadTimeMs: Ms,
+  leadTimeMs: ms(),
   /** Whether a deployment of it failed (root cause of an incident, reverted, or failed status). */
   failed: z.boolean(),
   /** Why it counts as failed. */
   failureReasons: z.array(z.string()),
   /** Remarks (direct push, unknown lead time…). */
-  notes: Notes,
+  notes: notes(),
 });
 export type EvidenceChange = z.infer<typeof EvidenceChange>;
 
@@ -118,10 +124,10 @@ export const EvidenceViolation = z.object({
   /** Annotation level. */
   level: z.string(),
   /** First failing run that reported it. */
-  found: z.object({ at: Time, sha: z.string(), checkRunId: z.number(), url: z.string() }),
+  found: z.object({ at: time(), sha: z.string(), checkRunId: z.number(), url: z.string() }),
   /** Remediation proof: the first later `medic/policy` run without it (null when never fixed). */
   fixed: z
-    .object({ at: Time, sha: z.string(), checkRunId: z.number(), url: z.string(), conclusion: z.string() })
+    .object({ at: time(), sha: z.string(), checkRunId: z.number(), url: z.string(), conclusion: z.string() })
     .nullable(),
 });
 export type EvidenceViolation = z.infer<typeof EvidenceViolation>;
@@ -133,7 +139,7 @@ export const EvidenceApproval = z.object({
   /** Approver. */
   login: z.string(),
   /** When. */
-  at: Time,
+  at: time(),
   /** A review, or an `/approve` comment. */
   via: z.enum(["review", "command"]),
   /** Given on the commit that merged (null when unknown, e.g. commands). */
@@ -154,7 +160,7 @@ export const EvidenceOverride = z.object({
   /** Who overrode. */
   actor: z.string(),
   /** When. */
-  at: Time,
+  at: time(),
   /** The check overridden (e.g. `medic/approval`). */
   check: z.string(),
   /** The reason given, verbatim. */
@@ -171,7 +177,7 @@ export const EvidenceBackupTest = z.object({
   /** Runbook id. */
   runbook: z.string(),
   /** When it ran (merge or record time). */
-  at: Time,
+  at: time(),
   /** `passed`, `failed` or `unknown` (no deployment status or outcome recorded). */
   outcome: z.enum(["passed", "failed", "unknown"]),
   /** How the outcome was established. */
@@ -194,7 +200,7 @@ export const EvidenceScan = z.object({
   /** Conclusion. */
   conclusion: z.string().nullable(),
   /** Completion time. */
-  completedAt: Time.nullable(),
+  completedAt: time().nullable(),
   /** Output title. */
   title: z.string().nullable(),
   /** Annotations (findings) the export holds for it. */
@@ -240,41 +246,41 @@ export const DoraIncidentReport = z.object({
   /** Initial notification (RTS 2025/301 Art. 2). */
   initial: z.object({
     incidentReferenceCode: z.string(),
-    detectedAt: Time,
-    classifiedAt: Time,
+    detectedAt: time(),
+    classifiedAt: time(),
     description: z.string(),
     howDiscovered: z.string(),
     origin: z.string().nullable(),
     memberStatesAffected: z.string().nullable(),
     businessContinuityActivated: z.boolean().nullable(),
-    dueBy: Time,
+    dueBy: time(),
   }),
   /** Intermediate report (RTS 2025/301 Art. 3). */
   intermediate: z.object({
-    occurredAt: Time,
-    recoveredAt: Time.nullable(),
+    occurredAt: time(),
+    recoveredAt: time().nullable(),
     incidentType: z.string(),
     affectedInfrastructure: z.array(z.string()),
-    actionsTaken: z.array(z.object({ at: Time, text: z.string() })),
+    actionsTaken: z.array(z.object({ at: time(), text: z.string() })),
     reportedToOtherAuthorities: z.string().nullable(),
-    dueBy: Time,
+    dueBy: time(),
   }),
   /** Final report (RTS 2025/301 Art. 4). */
   final: z.object({
     rootCauses: z.array(z.string()),
-    resolvedAt: Time.nullable(),
-    rootCauseAddressedAt: Time.nullable(),
+    resolvedAt: time().nullable(),
+    rootCauseAddressedAt: time().nullable(),
     resolution: z.string(),
     costsAndLosses: z.string().nullable(),
     recurringIncidents: z.array(z.number()),
-    dueBy: Time.nullable(),
+    dueBy: time().nullable(),
   }),
   /** Fields the timeline cannot fill: the reporting entity must complete them before submission. */
   toComplete: z.array(z.string()),
 });
 export type DoraIncidentReport = z.infer<typeof DoraIncidentReport>;
 
-const Duration = z.object({ medianMs: Ms });
+const duration = () => z.object({ medianMs: ms() });
 
 /** `evidence.json`: the compliance evidence pack `medic evidence` writes. */
 export const EvidencePack = z.object({
@@ -283,13 +289,13 @@ export const EvidencePack = z.object({
   /** `owner/name`. */
   repository: z.string(),
   /** Range start (inclusive). */
-  since: Time,
+  since: time(),
   /** Range end (exclusive). */
-  until: Time,
+  until: time(),
   /** When the pack was generated. */
-  generatedAt: Time,
+  generatedAt: time(),
   /** Where the data came from: the GitHub API or a recorded export file, and when it was taken. */
-  source: z.object({ kind: z.enum(["github", "file"]), exportedAt: Time, name: z.string() }),
+  source: z.object({ kind: z.enum(["github", "file"]), exportedAt: time(), name: z.string() }),
   /** The `evidence` configuration used. */
   config: z.object({
     scanners: z.array(z.string()),
@@ -304,8 +310,8 @@ export const EvidencePack = z.object({
     incidents: z.number(),
     majorIncidents: z.number(),
     openIncidents: z.number(),
-    mttd: Duration,
-    mttr: Duration,
+    mttd: duration(),
+    mttr: duration(),
     violationsFound: z.number(),
     violationsFixed: z.number(),
     changes: z.number(),
@@ -322,25 +328,25 @@ export const EvidencePack = z.object({
       perWeek: z.number(),
       bucket: z.string().nullable(),
     }),
-    leadTime: z.object({ changes: z.number(), medianMs: Ms, p90Ms: Ms, bucket: z.string().nullable() }),
+    leadTime: z.object({ changes: z.number(), medianMs: ms(), p90Ms: ms(), bucket: z.string().nullable() }),
     changeFailureRate: z.object({
       deployments: z.number(),
       failed: z.number(),
       rate: z.number().nullable(),
       bucket: z.string().nullable(),
     }),
-    timeToRestore: z.object({ incidents: z.number(), medianMs: Ms, bucket: z.string().nullable() }),
+    timeToRestore: z.object({ incidents: z.number(), medianMs: ms(), bucket: z.string().nullable() }),
     weekly: z.array(
       z.object({
-        weekStart: Time,
+        weekStart: time(),
         deployments: z.number(),
         failedDeployments: z.number(),
         changeFailureRate: z.number().nullable(),
-        leadTimeMedianMs: Ms,
+        leadTimeMedianMs: ms(),
         incidents: z.number(),
-        mttdMedianMs: Ms,
-        mttrMedianMs: Ms,
-        timeToRestoreMedianMs: Ms,
+        mttdMedianMs: ms(),
+        mttrMedianMs: ms(),
+        timeToRestoreMedianMs: ms(),
         violationsFound: z.number(),
         violationsFixed: z.number(),
       }),

@@ -1,19 +1,20 @@
 import { z } from "zod";
 
-const Timestamp = z.iso.datetime({ offset: true });
-const Sha = z.string().regex(/^[0-9a-f]{40}$/, "must be a 40-character commit SHA");
-const Login = z.string().min(1).max(100);
+// Factories, not shared instances: each field gets its own schema so its JSDoc description stays its own.
+const timestamp = () => z.iso.datetime({ offset: true });
+const sha = () => z.string().regex(/^[0-9a-f]{40}$/, "must be a 40-character commit SHA");
+const login = () => z.string().min(1).max(100);
 
 /** A comment on an issue or pull request. */
 export const ExportComment = z.strictObject({
   /** GitHub comment id. */
   id: z.number().int(),
   /** Author login (`gitops-medic[bot]` for the bot). */
-  user: Login,
+  user: login(),
   /** Whether the author is a bot or app account (GitHub `user.type == "Bot"`). */
   userIsBot: z.boolean().default(false),
   /** Creation time. */
-  createdAt: Timestamp,
+  createdAt: timestamp(),
   /** Markdown body, verbatim. */
   body: z.string(),
   /** Link to the comment. */
@@ -28,11 +29,11 @@ export const ExportIssueEvent = z.strictObject({
   /** Who caused it. */
   actor: z.string().default(""),
   /** When. */
-  createdAt: Timestamp,
+  createdAt: timestamp(),
   /** Label name for `labeled`/`unlabeled`. */
   label: z.string().optional(),
   /** Commit SHA for `closed`/`referenced` by a commit. */
-  commitId: Sha.optional(),
+  commitId: sha().optional(),
 });
 export type ExportIssueEvent = z.infer<typeof ExportIssueEvent>;
 
@@ -47,11 +48,11 @@ export const ExportIssue = z.strictObject({
   /** Label names. */
   labels: z.array(z.string()),
   /** Author login. */
-  user: Login,
+  user: login(),
   /** Creation time (Four Keys: when the incident was detected). */
-  createdAt: Timestamp,
+  createdAt: timestamp(),
   /** Last close time, when closed. */
-  closedAt: Timestamp.nullable(),
+  closedAt: timestamp().nullable(),
   /** Markdown body (holds the `<!-- medic:incident KEY -->` marker and the timeline table). */
   body: z.string().default(""),
   /** Link to the issue. */
@@ -66,15 +67,15 @@ export type ExportIssue = z.infer<typeof ExportIssue>;
 /** A review of a pull request. */
 export const ExportReview = z.strictObject({
   /** Reviewer login. */
-  user: Login,
+  user: login(),
   /** Whether the reviewer is a bot or app. */
   userIsBot: z.boolean().default(false),
   /** GitHub review state. */
   state: z.enum(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]),
   /** Submission time (absent for pending reviews). */
-  submittedAt: Timestamp.nullable(),
+  submittedAt: timestamp().nullable(),
   /** The commit the review was given on. */
-  commitId: Sha.nullable(),
+  commitId: sha().nullable(),
   /** Review body. */
   body: z.string().default(""),
 });
@@ -87,7 +88,7 @@ export const ExportPullRequest = z.strictObject({
   /** Title. */
   title: z.string(),
   /** Author login. */
-  user: Login,
+  user: login(),
   /** Whether the author is a bot or app. */
   userIsBot: z.boolean().default(false),
   /** Markdown body. */
@@ -95,21 +96,21 @@ export const ExportPullRequest = z.strictObject({
   /** Label names (`risk:destructive`, `runbook:<id>`, `revert` …). */
   labels: z.array(z.string()).default([]),
   /** Creation time. */
-  createdAt: Timestamp,
+  createdAt: timestamp(),
   /** Merge time. */
-  mergedAt: Timestamp,
+  mergedAt: timestamp(),
   /** Who merged it. */
   mergedBy: z.string().nullable().default(null),
   /** The commit the merge produced on the base branch. */
-  mergeCommitSha: Sha,
+  mergeCommitSha: sha(),
   /** Head SHA at merge time (approvals must be on it). */
-  headSha: Sha,
+  headSha: sha(),
   /** Base branch. */
   baseRef: z.string(),
   /** Link. */
   url: z.string().default(""),
   /** The PR's commits, oldest first (lead time starts at the first one). */
-  commits: z.array(z.strictObject({ sha: Sha, authoredAt: Timestamp })).default([]),
+  commits: z.array(z.strictObject({ sha: sha(), authoredAt: timestamp() })).default([]),
   /** Reviews, oldest first. */
   reviews: z.array(ExportReview).default([]),
   /** Conversation comments (slash commands such as `/approve`, `/override`; the bot's audit blocks). */
@@ -120,17 +121,17 @@ export type ExportPullRequest = z.infer<typeof ExportPullRequest>;
 /** A commit on the default branch. */
 export const ExportCommit = z.strictObject({
   /** SHA. */
-  sha: Sha,
+  sha: sha(),
   /** Full message (`This reverts commit <sha>` marks reverts). */
   message: z.string(),
   /** Author name or login. */
   author: z.string(),
   /** Author date. */
-  authoredAt: Timestamp,
+  authoredAt: timestamp(),
   /** Committer date. */
-  committedAt: Timestamp,
+  committedAt: timestamp(),
   /** Parent SHAs (to walk from one deployment to the previous). */
-  parents: z.array(Sha),
+  parents: z.array(sha()),
 });
 export type ExportCommit = z.infer<typeof ExportCommit>;
 
@@ -156,7 +157,7 @@ export const ExportCheckRun = z.strictObject({
   /** Name (`medic/policy`, `medic/approval`, `trivy` …). */
   name: z.string(),
   /** Commit it ran on. */
-  headSha: Sha,
+  headSha: sha(),
   /** GitHub status. */
   status: z.enum(["queued", "in_progress", "completed", "waiting", "requested", "pending"]),
   /** Conclusion once completed. */
@@ -164,9 +165,9 @@ export const ExportCheckRun = z.strictObject({
     .enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required", "stale"])
     .nullable(),
   /** Start time. */
-  startedAt: Timestamp.nullable(),
+  startedAt: timestamp().nullable(),
   /** Completion time. */
-  completedAt: Timestamp.nullable(),
+  completedAt: timestamp().nullable(),
   /** The GitHub App that ran it (slug). */
   app: z.string().default(""),
   /** Output title. */
@@ -185,13 +186,13 @@ export const ExportDeployment = z.strictObject({
   /** Deployment id. */
   id: z.number().int(),
   /** Deployed commit. */
-  sha: Sha,
+  sha: sha(),
   /** Ref name. */
   ref: z.string(),
   /** Environment (`production`, `staging` …). */
   environment: z.string(),
   /** Creation time. */
-  createdAt: Timestamp,
+  createdAt: timestamp(),
   /** Creator login. */
   creator: z.string().default(""),
   /** Description. */
@@ -203,7 +204,7 @@ export const ExportDeployment = z.strictObject({
         /** GitHub deployment state. */
         state: z.enum(["error", "failure", "inactive", "in_progress", "queued", "pending", "success"]),
         /** When. */
-        createdAt: Timestamp,
+        createdAt: timestamp(),
         /** Description (Argo health words for the bot's own statuses). */
         description: z.string().nullable().default(null),
         /** Link to logs. */
@@ -229,11 +230,11 @@ export const RecordedExport = z.strictObject({
   /** Default branch name. */
   defaultBranch: z.string().min(1),
   /** When the export was taken. */
-  exportedAt: Timestamp,
+  exportedAt: timestamp(),
   /** Start of the exported range (inclusive). */
-  since: Timestamp,
+  since: timestamp(),
   /** End of the exported range (exclusive). */
-  until: Timestamp,
+  until: timestamp(),
   /** `.github/medic.yml` of the default branch, parsed (null when absent). */
   medicConfig: z.unknown().nullable().default(null),
   /** Issues labelled `incident` created before `until` and not closed before `since`. */
