@@ -10,7 +10,11 @@ import { attachJsDocDescriptions } from "./jsdoc-descriptions.js";
 export const generatedSchemas: { file: string; title: string; schema: z.ZodType }[] = [
   { file: "docs/medic.schema.json", title: "gitops-medic .github/medic.yml", schema: MedicConfig },
   { file: "docs/runbook.schema.json", title: "gitops-medic runbook (runbooks/*.yaml)", schema: Runbook },
-  { file: "docs/evidence.schema.json", title: "gitops-medic evidence.json (medic evidence)", schema: EvidencePack },
+  {
+    file: "docs/evidence.schema.json",
+    title: "gitops-medic evidence.json (medic evidence)",
+    schema: EvidencePack,
+  },
   {
     file: "docs/export.schema.json",
     title: "gitops-medic recorded export (medic evidence --from, medic noise --from)",
