@@ -375,8 +375,11 @@ function imageRepository(image: string): string {
 function argoNamespaceFor(dir: string, apps: ArgoApp[]): string | undefined {
   for (const app of apps) {
     for (const s of app.sources) {
-      if (typeof s["path"] === "string" && posix.normalize(s["path"]).replace(/\/$/, "") === dir)
-        return app.namespace;
+      if (typeof s["path"] !== "string") continue;
+      const path = posix.normalize(s["path"]).replace(/\/$/, "");
+      // A directory source includes subdirectories only with `directory.recurse: true`.
+      const recurse = isObject(s["directory"]) && s["directory"]["recurse"] === true;
+      if (dir === path || (recurse && dir.startsWith(`${path}/`))) return app.namespace;
     }
   }
   return undefined;

@@ -360,3 +360,24 @@ describe("locateWorkload on inline repositories", () => {
     });
   });
 });
+
+describe("Argo CD directory sources", () => {
+  const files = (recurse: boolean) => [
+    { path: "apps/web/prod/deployment.yaml", text: deployment("web") },
+    {
+      path: "argocd/web.yaml",
+      text: app(
+        "web",
+        "frontend",
+        `  source:\n    path: apps/web\n    directory:\n      recurse: ${recurse}`,
+      ),
+    },
+  ];
+
+  it("puts manifests in subdirectories in the destination namespace only with recurse", () => {
+    const target = { kind: "Deployment", name: "web", namespace: "shop" };
+    expect(locateWorkload(files(true), target, []).ok).toBe(false);
+    // Without recurse nothing says where the manifest ends up, so it stays a candidate.
+    expect(locateWorkload(files(false), target, []).ok).toBe(true);
+  });
+});

@@ -263,3 +263,40 @@ describe("edge cases of the text edits", () => {
     });
   });
 });
+
+describe("insertions land next to their siblings", () => {
+  it.each([
+    [
+      "before a blank line that separates sections",
+      'image:\n  tag: "1"\n\nreplicaCount: 3\n',
+      "image.pullPolicy",
+      'image:\n  tag: "1"\n  pullPolicy: Always\n\nreplicaCount: 3\n',
+    ],
+    [
+      "after a trailing comment on the last line",
+      "image:\n  tag: '1' # pinned\nreplicaCount: 3\n",
+      "image.pullPolicy",
+      "image:\n  tag: '1' # pinned\n  pullPolicy: Always\nreplicaCount: 3\n",
+    ],
+    [
+      "after a nested block",
+      "image:\n  tag: '1'\n  extra:\n    a: 1\nreplicaCount: 3\n",
+      "image.pullPolicy",
+      "image:\n  tag: '1'\n  extra:\n    a: 1\n  pullPolicy: Always\nreplicaCount: 3\n",
+    ],
+    [
+      "into an empty key with a comment",
+      "image: # set per environment\nreplicaCount: 3\n",
+      "image.pullPolicy",
+      "image: # set per environment\n  pullPolicy: Always\nreplicaCount: 3\n",
+    ],
+    [
+      "a value for an empty key with a comment",
+      "pullPolicy: # set per environment\nreplicaCount: 3\n",
+      "pullPolicy",
+      "pullPolicy: Always # set per environment\nreplicaCount: 3\n",
+    ],
+  ])("%s", (_what, text, key, expected) => {
+    expect(setHelmValue(text, key, "Always", "v.yaml")).toEqual({ ok: true, text: expected, changed: true });
+  });
+});

@@ -280,9 +280,10 @@ function replaceScalar(text: string, node: Node, op: YamlOp, path: YamlPath): Ed
   const [start, end] = rangeOf(node);
   const rendered = renderScalar(op.value, node as Scalar, op.quoted === true);
   if (start === end) {
-    // `key:` with nothing after it: the value goes after the colon.
+    // `key:` with nothing after it: the value goes after the colon (and before a comment, if any).
     const sep = text[start - 1] === ":" ? " " : "";
-    return { start, end, text: sep + rendered };
+    const trail = text[start] === "#" ? " " : "";
+    return { start, end, text: sep + rendered + trail };
   }
   if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
     // A block scalar's range ends after its last line break; keep one.
@@ -383,6 +384,13 @@ function fillEmpty(
     };
   }
   const column = Array.isArray(value) && !style.indentSeq ? keyColumn : keyColumn + style.step;
+  if (vStart === vEnd) {
+    // `key:` or `key: # comment`: the block goes on the next lines, the comment stays on the key's line.
+    const nl = text.indexOf("\n", vStart);
+    const at = nl === -1 ? text.length : nl > 0 && text[nl - 1] === "\r" ? nl - 1 : nl;
+    const block = renderBlock(value, column, style, op).replace(/(\r?\n)$/, "");
+    return { start: at, end: at, text: style.eol + block };
+  }
   return replaceFlowWithBlock(text, vStart, vEnd, column, value, style, op);
 }
 
