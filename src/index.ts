@@ -3,6 +3,7 @@ import type { AppDeps } from "./app-deps.js";
 import { registerConfigCheck } from "./handlers/config-check.js";
 import { registerIncidents } from "./handlers/incidents.js";
 import { registerPolicy } from "./handlers/policy.js";
+import { registerRemediation } from "./handlers/remediation.js";
 
 /**
  * The Probot application: wiring only. Each area registers its handlers; the logic lives in workflows.
@@ -12,6 +13,9 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
     registerConfigCheck(app);
     registerPolicy(app, deps);
     registerIncidents(app, deps);
+    // `remediate` is the `/remediate` action: pass it to registerCommands(app, deps, { remediate }).
+    const { remediate } = registerRemediation(app, deps);
+    void remediate;
     void deps;
   };
 }
