@@ -7,6 +7,7 @@ import { createGitHubConversation } from "../adapters/github/comments.js";
 import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
 import { createGitHubTeamDirectory, createTeamMembershipCache } from "../adapters/github/team-membership.js";
 import type { AppDeps } from "../app-deps.js";
+import { parseComment } from "../core/commands/parse-comment.js";
 import { describeConfigError } from "../core/config/medic-config.js";
 import { parseDuration } from "../core/util/duration.js";
 import {
@@ -32,19 +33,20 @@ export function registerCommands(
   const limiters = new Map<string, CommandRateLimit>();
   app.on("issue_comment.created", async (context) => {
     const { payload } = context;
+    // Cheap exits before any API call: bots, and comments with nothing for the bot in them.
+    const place = payload.issue.pull_request ? "pull_request" : "issue";
+    if ((payload.comment.user?.type as string | undefined) === "Bot") return;
+    if (parseComment(payload.comment.body, place).kind === "ignore") return;
     const repo = context.repo();
     const loaded = await loadRepoConfig(context);
     const installation = payload.installation?.id ?? 0;
     const beforeWrite = () => deps.writeBudget.acquire(`installation:${installation}`);
     const conversation = createGitHubConversation(context.octokit, repo, beforeWrite);
     if (!loaded.ok) {
-      // Only answer a broken config when the comment was meant for the bot.
-      if (/^ {0,3}\/[a-z]/im.test(payload.comment.body) && payload.comment.user?.type !== "Bot") {
-        await conversation.reply(
-          payload.issue.number,
-          `Commands are unavailable: ${describeConfigError(loaded)}`,
-        );
-      }
+      await conversation.reply(
+        payload.issue.number,
+        `Commands are unavailable: ${describeConfigError(loaded)}`,
+      );
       return;
     }
     const { perUser, window } = loaded.config.commands.rateLimit;
@@ -79,7 +81,7 @@ export function registerCommands(
         owner: repo.owner,
         repo: repo.repo,
         number: payload.issue.number,
-        place: payload.issue.pull_request ? "pull_request" : "issue",
+        place,
         action: payload.action,
         comment: {
           id: payload.comment.id,

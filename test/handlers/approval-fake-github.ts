@@ -1,4 +1,5 @@
 import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
 import { createMemoryDeliveryDedupe } from "../../src/adapters/memory/create-memory-delivery-dedupe.js";
 import { createMemoryKeyedLock } from "../../src/adapters/memory/create-memory-keyed-lock.js";
 import { createMetrics } from "../../src/adapters/metrics/create-metrics.js";
@@ -6,6 +7,7 @@ import type { AppDeps } from "../../src/app-deps.js";
 import { parseEnvConfig } from "../../src/core/config/env-config.js";
 import { manualClock } from "../../src/workflows/ports/clock.js";
 import { silentLogger } from "../../src/workflows/ports/logger.js";
+import { testLogger, testPrivateKey } from "../helpers/probot.js";
 
 export const REPO = "/repos/Codertocat/Hello-World";
 export const BASE_SHA = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
@@ -256,4 +258,25 @@ export function expectCheckRun(
       );
     })
     .reply(201, { id: 1 });
+}
+
+/**
+ * Like `createTestProbot()`, but throttling really off: Probot passes its own throttle options to every
+ * instance, which override `defaults({ throttle: { enabled: false } })` (each write then waited ≥1 s).
+ * A function default runs after Probot's and can switch it off for good.
+ */
+const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options["throttle"] as object), enabled: false },
+}));
+
+export function createFastTestProbot(): Probot {
+  return new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    secret: "test-secret",
+    log: testLogger(),
+    Octokit: UnthrottledOctokit,
+  });
 }

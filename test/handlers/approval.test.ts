@@ -18,8 +18,8 @@ import requesterApproves from "../fixtures/events/pull_request_review.submitted.
 import ownerApproves from "../fixtures/events/pull_request_review.submitted.security-owner-approves.json" with {
   type: "json",
 };
-import { createTestProbot } from "../helpers/probot.js";
 import {
+  createFastTestProbot,
   deployment,
   destructivePr,
   expectCheckRun,
@@ -36,7 +36,7 @@ const MARKER =
   '<!-- medic:remediation {"incidentKey":"shop/web/KubePodCrashLooping","runbook":"scale-down-canary","requester":"rita","planHash":"sha256:0123abcd"} -->';
 
 function setup(state: FakeState) {
-  const probot = createTestProbot();
+  const probot = createFastTestProbot();
   const deps = testAppDeps();
   probot.load((app) => {
     const reevaluate = registerApproval(app, deps);
