@@ -58,11 +58,8 @@ describe("end to end with a real Alertmanager", () => {
   const unmatched: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(BIN)) {
-      throw new Error(
-        `Alertmanager binary not found at ${BIN}. Install it (Debian/Ubuntu: apt-get install -y prometheus-alertmanager) or set ALERTMANAGER_BIN.`,
-      );
-    }
+    // A missing binary fails the test below (CI installs it); it is never a skip.
+    if (!existsSync(BIN)) return;
     nock.disableNetConnect();
     nock.enableNetConnect("127.0.0.1");
     nock.emitter.on("no match", (req: { method?: string; path?: string }) => {
@@ -160,6 +157,11 @@ receivers:
   });
 
   it("opens exactly one issue for a firing alert and closes it on resolve", async () => {
+    if (!existsSync(BIN)) {
+      throw new Error(
+        `Alertmanager binary not found at ${BIN}. Install it (Debian/Ubuntu: apt-get install -y prometheus-alertmanager) or set ALERTMANAGER_BIN.`,
+      );
+    }
     let issueBody = "";
     const scope = nock(GH)
       .get(`${REPO}/installation`)
