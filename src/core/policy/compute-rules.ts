@@ -97,6 +97,17 @@ function generate(policy: KyvernoPolicy, rule: PolicyRule, kind: "controllers" |
     if (validate.pattern !== undefined) validate.pattern = wrap(validate.pattern);
     if (validate.anyPattern) validate.anyPattern = validate.anyPattern.map(wrap);
     if (validate.deny) validate.deny = rewrite(validate.deny, kind) as ConditionBlock;
+    if (validate.foreach) {
+      // Element-scoped patterns stay as they are; the list and the variables move under the template.
+      validate.foreach = validate.foreach.map((f) => ({
+        ...f,
+        list: rewrite(f.list, kind) as string,
+        ...(f.preconditions ? { preconditions: rewrite(f.preconditions, kind) as ConditionBlock } : {}),
+        ...(f.deny ? { deny: rewrite(f.deny, kind) as ConditionBlock } : {}),
+        ...(f.elementScope === false && f.pattern !== undefined ? { pattern: wrap(f.pattern) } : {}),
+        ...(f.elementScope === false && f.anyPattern ? { anyPattern: f.anyPattern.map(wrap) } : {}),
+      }));
+    }
     if (validate.message) validate.message = rewrite(validate.message, kind) as string;
   }
   return {
@@ -154,6 +165,7 @@ function finish(r: Omit<ComputedRule, "kinds" | "usesVariables">): ComputedRule 
     hasVariables(v?.pattern) ||
     hasVariables(v?.anyPattern) ||
     hasVariables(v?.deny) ||
+    v?.foreach !== undefined ||
     hasVariables(v?.message);
   return { ...r, kinds, usesVariables };
 }

@@ -6,6 +6,7 @@ import { matchBlock } from "./match-resource.js";
 import { matchWildcard } from "./match-wildcard.js";
 import {
   buildImagesVariable,
+  evaluateExpression,
   hasVariables,
   substituteVariables,
   type VariableContext,
@@ -198,6 +199,95 @@ function evaluateRule(
     return result("pass", `validation rule '${rule.name}' passed.`);
   }
 
+  if (v.foreach) {
+    let applied = 0;
+    const base = ctx();
+    for (const f of v.foreach) {
+      const listed = evaluateExpression(f.list, base);
+      if (!listed.ok) {
+        return listed.kind === "unsupported"
+          ? unsupported(listed.message)
+          : result("error", `foreach list: ${listed.message}`);
+      }
+      if (listed.value === null) continue;
+      if (!Array.isArray(listed.value)) return result("error", `foreach list ${f.list} is not a list`);
+      const listPath = pathOfList(f.list);
+      for (const [i, element] of listed.value.entries()) {
+        const ectx: VariableContext = { ...base, element, elementIndex: i };
+        Object.defineProperty(ectx, "images", { enumerable: true, get: () => base.images });
+        const elementPath = listPath ? [...listPath, i] : undefined;
+        if (f.preconditions) {
+          const pre = evaluateConditions(f.preconditions, ectx);
+          if (!pre.ok) {
+            return pre.kind === "unsupported"
+              ? unsupported(pre.message)
+              : result("error", `foreach preconditions: ${pre.message}`);
+          }
+          if (!pre.holds) continue;
+        }
+        if (f.deny) {
+          const deny = evaluateConditions(f.deny, ectx);
+          if (!deny.ok) {
+            return deny.kind === "unsupported"
+              ? unsupported(deny.message)
+              : result("error", `foreach deny: ${deny.message}`);
+          }
+          if (deny.holds)
+            return result(
+              failKind,
+              renderMessage(v.message, rule, () => ectx),
+              elementPath,
+            );
+          applied++;
+          continue;
+        }
+        const scoped = f.elementScope !== false;
+        const target = scoped ? element : res.object;
+        const prefix = scoped ? (elementPath ?? []) : [];
+        const outcomes: PatternOutcome[] = [];
+        let passed = false;
+        for (const raw of f.pattern !== undefined ? [f.pattern] : (f.anyPattern ?? [])) {
+          let pattern = raw;
+          if (hasVariables(raw)) {
+            const sub = substituteVariables(raw, ectx);
+            if (!sub.ok) {
+              return sub.kind === "unsupported"
+                ? unsupported(sub.message)
+                : result("error", `foreach pattern: ${sub.message}`);
+            }
+            pattern = sub.value;
+          }
+          const out = validatePattern(target, pattern);
+          if (out.kind === "pass") {
+            passed = true;
+            break;
+          }
+          outcomes.push(out);
+        }
+        if (passed) {
+          applied++;
+          continue;
+        }
+        const failed = outcomes.find(
+          (o): o is Extract<PatternOutcome, { kind: "fail" }> => o.kind === "fail",
+        );
+        if (failed) {
+          // Without a plain list path the element cannot be placed; point at the resource.
+          const at = scoped && !elementPath ? [] : [...prefix, ...failed.path];
+          const where =
+            at.length > 0 ? ` failed at path ${pointer(at)}` : ` failed on element ${i} of ${f.list}`;
+          return result(
+            failKind,
+            `validation error: ${renderMessage(v.message, rule, () => ectx)}. rule ${rule.name}${where}`,
+            at,
+          );
+        }
+      }
+    }
+    if (applied === 0) return result("skip", `rule ${rule.name} skipped: no foreach element applied`);
+    return result("pass", `validation rule '${rule.name}' passed.`);
+  }
+
   const patterns = v.pattern !== undefined ? [v.pattern] : (v.anyPattern ?? []);
   const outcomes: PatternOutcome[] = [];
   for (const raw of patterns) {
@@ -246,4 +336,10 @@ function renderMessage(message: string | undefined, rule: ComputedRule, ctx: () 
   const sub = substituteVariables(text, ctx());
   // An unresolvable variable in a message must not hide the finding: keep the template text.
   return sub.ok ? String(sub.value) : text;
+}
+
+/** `request.object.spec.containers` ⇒ `["spec", "containers"]`; other list expressions have no plain path. */
+function pathOfList(list: string): NodePath | undefined {
+  const m = /^\s*request\.object((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*$/.exec(list);
+  return m ? m[1]!.slice(1).split(".") : undefined;
 }

@@ -33,6 +33,18 @@ export interface MatchBlock {
   all?: ResourceFilter[];
 }
 
+/** One `validate.foreach` entry: a check applied to every element of a JMESPath list. */
+export interface ForeachBlock {
+  /** JMESPath over the request, e.g. `request.object.spec.containers`. */
+  list: string;
+  /** Patterns apply to the element (default) or, when false, to the whole resource. */
+  elementScope?: boolean;
+  preconditions?: ConditionBlock;
+  pattern?: unknown;
+  anyPattern?: unknown[];
+  deny?: ConditionBlock;
+}
+
 /** The `validate` part of a rule. */
 export interface ValidateBlock {
   message?: string;
@@ -40,6 +52,7 @@ export interface ValidateBlock {
   pattern?: unknown;
   anyPattern?: unknown[];
   deny?: ConditionBlock;
+  foreach?: ForeachBlock[];
 }
 
 /** One rule as written in the policy. */

@@ -8,6 +8,7 @@ import {
 } from "./evaluate-conditions.js";
 import type {
   FailureAction,
+  ForeachBlock,
   KyvernoPolicy,
   LabelSelector,
   MatchBlock,
@@ -386,10 +387,60 @@ function parseValidate(raw: unknown, path: NodePath, unsupported: (why: string) 
       deny.conditions === undefined || deny.conditions === null
         ? { all: [] }
         : parseConditions(deny.conditions, [...path, "deny", "conditions"]);
+  } else if (k === "foreach") {
+    out.foreach = parseForeach(v.foreach, [...path, "foreach"], unsupported);
   } else {
     unsupported(`validate.${k}`);
   }
   return out;
+}
+
+function parseForeach(raw: unknown, path: NodePath, unsupported: (why: string) => void): ForeachBlock[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new FieldError(path, "expected a non-empty list");
+  return raw.map((entry, i) => {
+    const p: NodePath = [...path, i];
+    const f = obj(entry, p);
+    const list = str(f.list, [...p, "list"]);
+    const out: ForeachBlock = { list };
+    if (f.elementScope !== undefined && f.elementScope !== null) {
+      if (typeof f.elementScope !== "boolean")
+        throw new FieldError([...p, "elementScope"], "expected true or false");
+      out.elementScope = f.elementScope;
+    }
+    if (f.preconditions !== undefined && f.preconditions !== null) {
+      out.preconditions = parseConditions(f.preconditions, [...p, "preconditions"]);
+    }
+    if (f.context !== undefined && f.context !== null) unsupported("context entries in validate.foreach");
+    const kinds = ["pattern", "anyPattern", "deny", "foreach"].filter(
+      (k) => f[k] !== undefined && f[k] !== null,
+    );
+    if (kinds.length !== 1) {
+      throw new FieldError(
+        p,
+        `a foreach entry needs exactly one of pattern, anyPattern, deny, foreach (found ${kinds.join(", ") || "none"})`,
+      );
+    }
+    const k = kinds[0]!;
+    if (k === "pattern") {
+      if (!isObj(f.pattern) && !Array.isArray(f.pattern))
+        throw new FieldError([...p, "pattern"], "expected a mapping");
+      out.pattern = f.pattern;
+    } else if (k === "anyPattern") {
+      if (!Array.isArray(f.anyPattern) || f.anyPattern.length === 0) {
+        throw new FieldError([...p, "anyPattern"], "expected a non-empty list of patterns");
+      }
+      out.anyPattern = f.anyPattern;
+    } else if (k === "deny") {
+      const deny = obj(f.deny, [...p, "deny"]);
+      out.deny =
+        deny.conditions === undefined || deny.conditions === null
+          ? { all: [] }
+          : parseConditions(deny.conditions, [...p, "deny", "conditions"]);
+    } else {
+      unsupported("nested validate.foreach");
+    }
+    return out;
+  });
 }
 
 function parseConditions(raw: unknown, path: NodePath): ConditionBlock {

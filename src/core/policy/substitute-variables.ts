@@ -44,7 +44,7 @@ const STANDARD_FUNCTIONS = new Set([
 ]);
 
 /** Variable roots we can fill from a manifest alone; others need a cluster or an admission request. */
-const SUPPORTED_ROOTS = new Set(["request", "images"]);
+const SUPPORTED_ROOTS = new Set(["request", "images", "element", "elementIndex"]);
 
 const VARIABLE = /(^|[^\\])\{\{(.*?)\}\}/g;
 const WHOLE = /^\{\{(.*?)\}\}$/s;
@@ -165,7 +165,12 @@ function substituteString(text: string, ctx: VariableContext): Substituted {
   return failure ?? { ok: true, value: out };
 }
 
-function resolve(expr: string, ctx: VariableContext): Substituted {
+/** Evaluates one JMESPath expression (no braces) over the context; `null` is a value here, not an error. */
+export function evaluateExpression(expr: string, ctx: VariableContext): Substituted {
+  return resolve(expr, ctx, true);
+}
+
+function resolve(expr: string, ctx: VariableContext, allowNull = false): Substituted {
   let unsupported: string | null;
   try {
     unsupported = findUnsupportedExpression(expr);
@@ -179,10 +184,10 @@ function resolve(expr: string, ctx: VariableContext): Substituted {
   } catch (err) {
     return { ok: false, kind: "error", message: `JMESPath {{${expr}}}: ${(err as Error).message}` };
   }
-  if (v === null || v === undefined) {
+  if ((v === null || v === undefined) && !allowNull) {
     return { ok: false, kind: "error", message: `variable {{${expr}}} resolved to null` };
   }
-  return { ok: true, value: v };
+  return { ok: true, value: v ?? null };
 }
 
 /** The `images` variable Kyverno builds from a Pod or Pod template: container name ⇒ parsed image reference. */

@@ -135,20 +135,19 @@ spec:
     ]);
   });
 
-  it("reports unsupported features as skip with the reason, never as pass", () => {
-    const rule = `  - name: fe
+  it("reports unsupported features as skip with the reason, never as pass", async () => {
+    const rule = `  - name: pss
     match:
       any:
       - resources:
           kinds: [Deployment]
     validate:
-      foreach:
-      - list: "request.object.spec.template.spec.containers"
-        pattern:
-          image: "*:*"
+      podSecurity:
+        level: baseline
+        version: latest
 `;
     expect(run(policy(rule), deployment).map((e) => [e.result, e.message, e.unsupported])).toEqual([
-      ["skip", "unsupported: validate.foreach", "validate.foreach"],
+      ["skip", "unsupported: validate.podSecurity", "validate.podSecurity"],
     ]);
     const ctxRule = imageRule.replace(
       "    validate:",
@@ -204,5 +203,83 @@ items:
     expect(run(policy(imageRule), list).map((e) => [e.resource.name, e.result, e.line])).toEqual([
       ["a", "fail", 10],
     ]);
+  });
+
+  describe("validate.foreach", () => {
+    const foreachRule = (body: string) => `  - name: fe
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      message: "container {{ element.name }} needs a tag"
+      foreach:
+      - list: "request.object.spec.containers"
+${body}`;
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: ok
+    image: a:1
+  - name: bad
+    image: b
+`;
+
+    it("applies an element-scoped pattern to each element and points at the failing one", () => {
+      const out = run(policy(foreachRule('        pattern:\n          image: "*:*"\n')), pod);
+      expect(out.map((e) => [e.rule, e.result, e.message, e.line])).toEqual([
+        [
+          "fe",
+          "fail",
+          "validation error: container bad needs a tag. rule fe failed at path /spec/containers/1/image/",
+          10,
+        ],
+      ]);
+    });
+
+    it("evaluates deny conditions with {{ element }} and is auto-generated for controllers", () => {
+      const body = `        deny:
+          conditions:
+            any:
+            - key: "{{ contains(element.image, ':') }}"
+              operator: Equals
+              value: false
+`;
+      expect(run(policy(foreachRule(body)), pod).map((e) => [e.result, e.message, e.line])).toEqual([
+        ["fail", "container bad needs a tag", 9],
+      ]);
+      expect(
+        run(policy(foreachRule(body)), deployment).map((e) => [e.rule, e.result, e.message, e.line]),
+      ).toEqual([["autogen-fe", "fail", "container app needs a tag", 12]]);
+    });
+
+    it("skips elements whose preconditions do not hold, and the rule when none applies", () => {
+      const body = `        preconditions:
+          all:
+          - key: "{{ element.name }}"
+            operator: Equals
+            value: sidecar
+        pattern:
+          image: "*:*"
+`;
+      expect(run(policy(foreachRule(body)), pod).map((e) => [e.result, e.message])).toEqual([
+        ["skip", "rule fe skipped: no foreach element applied"],
+      ]);
+    });
+
+    it("reports nested foreach as unsupported", () => {
+      const body = `        foreach:
+        - list: "element.ports"
+          pattern:
+            containerPort: ">0"
+`;
+      expect(run(policy(foreachRule(body)), pod)[0]).toMatchObject({
+        result: "skip",
+        unsupported: "nested validate.foreach",
+      });
+    });
   });
 });
