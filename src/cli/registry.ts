@@ -3,8 +3,10 @@ import { auditVerifyCommand } from "./commands/audit-verify.js";
 import { demoCommand } from "./commands/demo.js";
 import { evidenceCommand } from "./commands/evidence.js";
 import { notBuilt } from "./commands/not-built.js";
+import { ownersCommand } from "./commands/owners.js";
 import { policyCheckCommand } from "./commands/policy-check.js";
 import { policyTestCommand } from "./commands/policy-test.js";
+import { riskCommand } from "./commands/risk.js";
 import { runbookTestCommand } from "./commands/runbook-test.js";
 import { serveCommand } from "./commands/serve.js";
 import { simulateCommand } from "./commands/simulate.js";
@@ -20,8 +22,8 @@ export const commands: readonly CliCommand[] = [
   policyCheckCommand,
   policyTestCommand,
   runbookTestCommand,
-  notBuilt(["owners"], "who owns each path under CODEOWNERS, and the line that decided it"),
-  notBuilt(["risk"], "safe or destructive, with reasons, for a local diff"),
+  ownersCommand,
+  riskCommand,
   evidenceCommand,
   auditVerifyCommand,
   notBuilt(["noise"], "alert-noise analysis from a recorded export"),
