@@ -1,5 +1,7 @@
 import type { ApplicationFunction } from "probot";
 import type { AppDeps } from "./app-deps.js";
+import { registerApproval } from "./handlers/approval.js";
+import { registerCommands } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-check.js";
 import { registerIncidents } from "./handlers/incidents.js";
 import { registerPolicy } from "./handlers/policy.js";
@@ -13,9 +15,8 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
     registerConfigCheck(app);
     registerPolicy(app, deps);
     registerIncidents(app, deps);
-    // `remediate` is the `/remediate` action: pass it to registerCommands(app, deps, { remediate }).
     const { remediate } = registerRemediation(app, deps);
-    void remediate;
+    registerCommands(app, deps, { remediate }, registerApproval(app, deps));
     void deps;
   };
 }
