@@ -84,7 +84,6 @@ export function planIncidentUpdate(input: PlanInput, opts: PlanOptions): Inciden
     events[event].push(what);
   };
   const byFp = new Map(inc.signals.map((s) => [s.fingerprint, s]));
-  let statusChanged = false;
   for (const s of input.signals) {
     const st = byFp.get(s.fingerprint);
     if (!st) {
@@ -112,12 +111,10 @@ export function planIncidentUpdate(input: PlanInput, opts: PlanOptions): Inciden
         Object.assign(st, { status: "firing", startsAt: s.startsAt, endsAt: undefined });
         st.firings = (st.firings ?? 1) + 1;
         note("signal-refired", describeSignal(st));
-        statusChanged = true;
       }
     } else if (st.status === "firing" && sStart >= stStart) {
       Object.assign(st, { status: "resolved", endsAt: s.endsAt ?? nowIso });
       note("signal-resolved", describeSignal(st));
-      statusChanged = true;
     }
   }
   for (const [groupKey, present] of Object.entries(input.completeGroups)) {
@@ -128,7 +125,6 @@ export function planIncidentUpdate(input: PlanInput, opts: PlanOptions): Inciden
       if (now - lastSeen < opts.resolveMissingAfterMs) continue;
       Object.assign(st, { status: "resolved", endsAt: nowIso });
       note("signal-resolved", `${describeSignal(st)} (no longer in its group)`);
-      statusChanged = true;
     }
   }
   inc.lastSeenAt = nowIso;
@@ -137,7 +133,6 @@ export function planIncidentUpdate(input: PlanInput, opts: PlanOptions): Inciden
   const changes: string[] = [];
   for (const [event, whats] of Object.entries(events)) {
     addTimeline(inc, nowIso, event as TimelineEvent, summarise(whats));
-    if (event === "signal-added") changes.push(`New signal: ${summarise(whats)}`);
     if (event === "child-attached") changes.push(`Correlated signal attached: ${summarise(whats)}`);
   }
   const severity = incidentSeverity(inc.signals, inc.severity);
@@ -176,7 +171,8 @@ export function planIncidentUpdate(input: PlanInput, opts: PlanOptions): Inciden
   const bodyDue =
     current.lastBodyWriteAt === undefined || now - current.lastBodyWriteAt >= opts.bodyUpdateIntervalMs;
   return {
-    action: statusChanged || bodyDue ? "update" : "defer",
+    // More replicas failing, one recovering, a refire: counts in the body, at most once per interval.
+    action: bodyDue ? "update" : "defer",
     incident: inc,
     comment: null,
     tombstones,

@@ -138,21 +138,21 @@ describe("planIncidentUpdate: lifecycle", () => {
       "open resolve+resolved none",
     ],
     [
-      "a new replica failing is a meaningful change (comment)",
+      "more replicas failing are counts: deferred, then written once the interval passed",
       [
         [["a:firing"], 0],
-        [["a:firing", "b:firing"], 1],
+        [["a:firing", "b:firing"], 0.5],
+        [["a:firing", "b:firing", "c:firing"], 1.5],
       ],
-      "open update+change",
+      "open defer update",
     ],
     [
-      "a second change inside the cooldown updates the body without a comment",
+      "one replica recovering inside the interval is a count too",
       [
-        [["a:firing"], 0],
-        [["a:firing", "b:firing"], 1],
-        [["a:firing", "b:firing", "c:firing"], 2],
+        [["a:firing", "b:firing"], 0],
+        [["a:resolved", "b:firing"], 0.5],
       ],
-      "open update+change update",
+      "open defer",
     ],
     [
       "one of two replicas resolving updates the body, no close",
