@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { renderAuditBlock } from "../../src/core/audit/audit-block.js";
 import type { AuditRecordInput } from "../../src/core/audit/audit-record.js";
 import { chainRecords, EMPTY_TIP } from "../../src/core/audit/hash-chain.js";
+import { formatCommandRecord } from "../../src/core/commands/command-record.js";
 import type { RecordedExportInput } from "../../src/core/evidence/recorded-export.js";
 import type { Incident, Severity } from "../../src/core/incident/incident.js";
 import { renderIncidentIssue } from "../../src/core/incident/render-incident-issue.js";
@@ -63,7 +64,7 @@ interface PrSpec {
   commits?: number;
   policy?: { commit: number; annotations: { path: string; line: number; title: string; message: string; level?: "failure" | "warning" }[] }[];
   approvalCheck?: "success" | "failure";
-  comments?: { user: string; minutes: number; body: string }[];
+  comments?: { user: string; minutes: number; body: string | ((head: string) => string) }[];
   deploy?: ("success" | "failure" | "degraded")[] | null;
   deployDelay?: number;
   scan?: { name: string; conclusion: "success" | "failure"; findings?: { path: string; line: number; title: string; message: string }[] }[];
@@ -151,7 +152,7 @@ function addPr(p: PrSpec): { merge: string; head: string } {
       commitId: r.onHead === false ? commits[0]!.sha : head,
       body: "",
     })),
-    comments: (p.comments ?? []).map((c, i) => ({ id: p.n * 1000 + i, user: c.user, userIsBot: c.user.endsWith("[bot]"), createdAt: plus(opened, c.minutes), body: c.body, url: `${API}/pull/${p.n}#issuecomment-${p.n * 1000 + i}` })),
+    comments: (p.comments ?? []).map((c, i) => ({ id: p.n * 1000 + i, user: c.user, userIsBot: c.user.endsWith("[bot]"), createdAt: plus(opened, c.minutes), body: typeof c.body === "string" ? c.body : c.body(head), url: `${API}/pull/${p.n}#issuecomment-${p.n * 1000 + i}` })),
   });
   if (p.deploy !== null) {
     const states = p.deploy ?? ["success"];
@@ -296,7 +297,10 @@ addIncident({
 addPr({ n: 14, title: 'Revert "checkout: image 1.8.0"', user: BOT, opened: "10-08T14:22:00", merged: "10-08T14:31:00", labels: ["medic", "revert", "risk:safe"], body: `This reverts commit ${bad.merge}.\n\nReverts ${REPO}#12: deployment Degraded for 180 s.`, reviewers: [{ user: "dave", minutes: 6 }], deployDelay: 5 });
 addPr({ n: 15, title: "Velero restore test: orders-db into restore-test namespace", user: BOT, opened: "10-10T02:00:00", merged: "10-10T02:20:00", labels: ["medic", "risk:safe", "runbook:velero-restore-test"], reviewers: [{ user: "erin", minutes: 12 }], deployDelay: 25 });
 addIncident({ n: 102, key: "KubePersistentVolumeFillingUp/shop/data-orders-db-0", severity: "warning", title: "PVC data-orders-db-0 is 97% full", labels: { alertname: "KubePersistentVolumeFillingUp", namespace: "shop", persistentvolumeclaim: "data-orders-db-0" }, started: "10-13T03:10:00", opened: "10-13T03:11:40", resolved: "10-13T04:20:00", closed: "10-13T04:21:00" });
-addPr({ n: 16, title: "Expand PVC data-orders-db-0 from 10Gi to 20Gi", user: BOT, opened: "10-13T03:13:00", merged: "10-13T04:05:00", labels: ["medic", "risk:safe", "runbook:pvc-expand"], reviewers: [{ user: "erin", minutes: 40 }], comments: [{ user: "erin", minutes: 39, body: "Storage class allows expansion.\n/approve" }] });
+addPr({ n: 16, title: "Expand PVC data-orders-db-0 from 10Gi to 20Gi", user: BOT, opened: "10-13T03:13:00", merged: "10-13T04:05:00", labels: ["medic", "risk:safe", "runbook:pvc-expand"], reviewers: [{ user: "erin", minutes: 40 }], comments: [
+    { user: "erin", minutes: 39, body: "Storage class allows expansion.\n/approve" },
+    { user: BOT, minutes: 40, body: (head) => `Approval by @erin recorded at ${head.slice(0, 7)}.\n\n${formatCommandRecord({ kind: "approve", actor: "erin", sha: head, commentId: 16000 })}` },
+  ] });
 addPr({
   n: 17,
   title: "rbac: grant ci-deployer cluster-admin for the vendor cutover",
@@ -309,7 +313,7 @@ addPr({
   reviewers: [{ user: "frank", minutes: 5 }, { user: "gina", minutes: 60, state: "COMMENTED" }],
   comments: [
     { user: "grace", minutes: 1000, body: "/override medic/approval vendor cutover bridge INC-4411, approved by the CISO on call; revert due 10-18" },
-    { user: BOT, minutes: 1001, body: `Override of \`medic/approval\` recorded.\n\n${record({ at: plus(at("10-15T16:00:00"), 1001), action: "approval.override", reason: "vendor cutover bridge INC-4411, approved by the CISO on call; revert due 10-18", subject: { kind: "pull_request", repo: REPO, number: 17, url: `${API}/pull/17` }, inputs: { check: "medic/approval", requestedBy: "grace" }, outcome: { status: "ok" } })}` },
+    { user: BOT, minutes: 1001, body: (head) => `Override of \`medic/approval\` recorded.\n\n${formatCommandRecord({ kind: "override", actor: "grace", sha: head, check: "medic/approval", reason: "vendor cutover bridge INC-4411, approved by the CISO on call; revert due 10-18", commentId: 17000 })}\n${record({ at: plus(at("10-15T16:00:00"), 1001), action: "approval.override", reason: "vendor cutover bridge INC-4411, approved by the CISO on call; revert due 10-18", subject: { kind: "pull_request", repo: REPO, number: 17, url: `${API}/pull/17` }, inputs: { check: "medic/approval", requestedBy: "grace" }, outcome: { status: "ok" } })}` },
   ],
 });
 addPr({ n: 18, title: "infra: OpenStack flavor m1.large for workers", user: "bob", opened: "10-17T10:00:00", merged: "10-17T15:00:00", deploy: null, scan: [{ name: "trivy", conclusion: "failure", findings: [{ path: "infra/images/worker.Dockerfile", line: 1, title: "CVE-2026-1234 (HIGH)", message: "openssl 3.0.13 → 3.0.15" }, { path: "infra/images/worker.Dockerfile", line: 1, title: "CVE-2026-2345 (MEDIUM)", message: "zlib 1.2.13 → 1.3.1" }] }, { name: "grype", conclusion: "success" }] });

@@ -1,6 +1,7 @@
 import { loadMedicConfig } from "../core/config/medic-config.js";
 import { buildEvidencePack } from "../core/evidence/build-evidence-pack.js";
 import type { EvidencePack } from "../core/evidence/evidence-pack.js";
+import type { RecordedExport } from "../core/evidence/recorded-export.js";
 import { renderEvidenceHtml } from "../core/evidence/render-evidence-html.js";
 import { renderEvidenceMarkdown } from "../core/evidence/render-evidence-markdown.js";
 import type { Clock } from "./ports/clock.js";
@@ -12,7 +13,7 @@ export interface EvidenceFile {
 }
 
 export type ExportEvidenceResult =
-  | { ok: true; pack: EvidencePack; files: EvidenceFile[] }
+  | { ok: true; pack: EvidencePack; files: EvidenceFile[]; export: RecordedExport }
   | { ok: false; field: string; message: string };
 
 /**
@@ -52,9 +53,15 @@ export async function exportEvidence(input: {
     source: { kind: input.source.kind, name: input.source.name },
     ...(input.botLogins ? { botLogins: input.botLogins } : {}),
   });
+  if (since < Date.parse(exp.since) || until > Date.parse(exp.until)) {
+    pack.notes.push(
+      `the requested range ${pack.since} → ${pack.until} reaches beyond the export's ${exp.since} → ${exp.until}: nothing is known outside it`,
+    );
+  }
   return {
     ok: true,
     pack,
+    export: exp,
     files: [
       { name: "evidence.json", content: `${JSON.stringify(pack, null, 2)}\n` },
       { name: "evidence.md", content: renderEvidenceMarkdown(pack) },

@@ -36,6 +36,25 @@ describe("medic evidence (command line)", () => {
     expect(readdirSync(root).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
+  it("--save-export writes the recorded export it read, readable again by --from", async () => {
+    const file = join(root, "saved", "export.json");
+    const res = await medic([
+      "evidence",
+      "--from",
+      EXAMPLE,
+      "--out",
+      join(root, "saved-pack"),
+      "--save-export",
+      file,
+    ]);
+    expect(res.code).toBe(0);
+    const again = await medic(["evidence", "--from", file, "--out", join(root, "saved-pack-2")]);
+    expect(again.code).toBe(0);
+    const a = JSON.parse(readFileSync(join(root, "saved-pack", "evidence.json"), "utf8"));
+    const b = JSON.parse(readFileSync(join(root, "saved-pack-2", "evidence.json"), "utf8"));
+    expect({ ...b, generatedAt: a.generatedAt, source: a.source }).toEqual(a);
+  });
+
   it("replaces a previous pack in place", async () => {
     const out = join(root, "again");
     await medic(["evidence", "--from", EXAMPLE, "--out", out]);

@@ -59,6 +59,22 @@ describe("exportEvidence on the example history", () => {
       pack.scans.filter((s) => s.conclusion === "failure").map((s) => [s.name, s.pullRequest, s.findings]),
     ).toEqual([["trivy", 18, 2]]);
     expect(pack.ledger).toMatchObject({ ok: true, lines: 25 });
+    // The bot's command records say what it accepted, with the SHA: erin's /approve was at #16's head.
+    expect(pack.approvals.filter((a) => a.via === "command")).toEqual([
+      {
+        pullRequest: 16,
+        login: "erin",
+        at: "2026-10-13T03:53:00Z",
+        via: "command",
+        atHead: true,
+        bot: false,
+        selfApproval: false,
+        destructive: false,
+      },
+    ]);
+    expect(pack.overrides).toMatchObject([
+      { number: 17, actor: "grace", check: "medic/approval", source: "command-record" },
+    ]);
     // mallory's forged block in a comment on #101 is not an audit record.
     expect(pack.auditRecords.some((a) => a.record.reason === "forged")).toBe(false);
     expect(pack.auditRecords.every((a) => a.inLedger)).toBe(true);

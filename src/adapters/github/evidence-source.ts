@@ -12,6 +12,7 @@ import type {
 } from "../../core/evidence/recorded-export.js";
 import { RecordedExport as RecordedExportSchema } from "../../core/evidence/recorded-export.js";
 import { parseYaml } from "../../core/yaml/parse-yaml.js";
+import { type Clock, systemClock } from "../../workflows/ports/clock.js";
 import type { EvidenceSource, ExportProgress } from "../../workflows/ports/evidence-source.js";
 import { createGitHubAuditLedger } from "./audit-ledger.js";
 import type { GitHubOctokit, GitHubRepoRef } from "./git-data.js";
@@ -44,7 +45,11 @@ export class EvidenceSourceError extends Error {
  *  - deployments created in the range (newest first, stopping before `since`) and their statuses;
  *  - the audit ledger (`evidence.ledgerBranch`), when it exists.
  */
-export function createGitHubEvidenceSource(octokit: GitHubOctokit, repo: GitHubRepoRef): EvidenceSource {
+export function createGitHubEvidenceSource(
+  octokit: GitHubOctokit,
+  repo: GitHubRepoRef,
+  clock: Clock = systemClock,
+): EvidenceSource {
   const { owner, repo: name } = repo;
   const get = async (route: string, params: Json = {}) =>
     octokit.request(route, { owner, repo: name, ...params });
@@ -212,7 +217,7 @@ export function createGitHubEvidenceSource(octokit: GitHubOctokit, repo: GitHubR
         version: 1,
         repository: `${owner}/${name}`,
         defaultBranch,
-        exportedAt: new Date(Math.max(until, since)).toISOString(),
+        exportedAt: new Date(clock.now()).toISOString(),
         since: new Date(since).toISOString(),
         until: new Date(until).toISOString(),
         medicConfig,

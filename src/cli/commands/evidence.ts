@@ -12,7 +12,7 @@ import { systemClock } from "../../workflows/ports/clock.js";
 import type { EvidenceSource, ExportProgress } from "../../workflows/ports/evidence-source.js";
 import { type CliCommand, type CliIo, UsageError } from "../command.js";
 
-const USAGE = `Usage: medic evidence (--repo OWNER/NAME --since DATE | --from FILE) [--until DATE] --out DIR
+const USAGE = `Usage: medic evidence (--repo OWNER/NAME --since DATE | --from FILE) [--until DATE] --out DIR [--save-export FILE]
 
 Exports a compliance evidence pack: evidence.json (schema gitops-medic/evidence@1), evidence.md and
 evidence.html (self-contained, inline SVG charts: MTTD/MTTR, the four DORA keys, policy violations).
@@ -25,6 +25,8 @@ Options:
                      with --from it defaults to the export's own range.
   --until DATE       end of the range, exclusive (default: now, or the export's end).
   --out DIR          directory to write; created, or replaced if it only holds a previous evidence pack.
+  --save-export FILE also write the recorded export read from GitHub (the input of --from and of
+                     \`medic noise --from\`), atomically.
 
 Exit status: 0 written, 1 GitHub refused or failed, 2 usage or input error (nothing is written).
 `;
@@ -37,6 +39,7 @@ interface Args {
   since?: string;
   until?: string;
   out: string;
+  saveExport?: string;
 }
 
 /** `YYYY-MM-DD` (UTC midnight) or RFC 3339 with an offset; anything else names the argument. */
@@ -78,6 +81,7 @@ function parseArgs(args: string[]): Args {
     else if (flag === "--since") out.since = parseDateArg("--since", value());
     else if (flag === "--until") out.until = parseDateArg("--until", value());
     else if (flag === "--out") out.out = value();
+    else if (flag === "--save-export") out.saveExport = value();
     else throw new UsageError(`unknown argument ${a}`);
   }
   if (out.repo && out.from) throw new UsageError("give --repo or --from, not both");
@@ -204,6 +208,13 @@ export const evidenceCommand: CliCommand = {
       throw err;
     }
     if (!res.ok) throw new UsageError(`${res.field}: ${res.message}`);
+    if (args.saveExport) {
+      const file = resolve(io.cwd, args.saveExport);
+      const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(tmp, `${JSON.stringify(res.export, null, 2)}\n`, "utf8");
+      await rename(tmp, file);
+    }
     await writeAtomically(out, res.files);
     const d = res.pack.dora;
     const s = res.pack.summary;

@@ -16,7 +16,7 @@ import type {
   EvidenceScan,
 } from "./evidence-pack.js";
 import { findViolations } from "./find-violations.js";
-import { approvalsOf, commandLines, linkChanges } from "./link-changes.js";
+import { approvalsOf, commandLines, commandRecordsOf, linkChanges } from "./link-changes.js";
 import { measureIncident } from "./measure-incident.js";
 import type { RecordedExport } from "./recorded-export.js";
 import { weekStart } from "./stats.js";
@@ -181,6 +181,21 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
     overrides.push(o);
   };
   for (const pr of exp.pullRequests) {
+    const records = commandRecordsOf(pr);
+    for (const { record: r, at, url } of records) {
+      if (r.kind === "override")
+        addOverride({
+          number: pr.number,
+          actor: r.actor,
+          at,
+          check: r.check,
+          reason: r.reason,
+          source: "command-record",
+          url,
+        });
+    }
+    // The bot's records say what it accepted; raw comment lines are the fallback for older history.
+    if (records.length > 0) continue;
     for (const c of pr.comments) {
       for (const line of commandLines(c.body)) {
         const m = /^\/override\s+(\S+)\s+(.+)$/.exec(line);

@@ -165,8 +165,8 @@ export const EvidenceOverride = z.object({
   check: z.string(),
   /** The reason given, verbatim. */
   reason: z.string(),
-  /** From a slash command or from the bot's audit record. */
-  source: z.enum(["command", "audit-record"]),
+  /** From the bot's command record, its audit record, or (older history) the slash command's comment. */
+  source: z.enum(["command-record", "audit-record", "command"]),
   /** Link. */
   url: z.string(),
 });

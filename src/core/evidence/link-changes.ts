@@ -1,3 +1,4 @@
+import { CommandRecord } from "../commands/command-record.js";
 import type { EvidenceConfig } from "../config/sections/evidence.js";
 import type { IncidentFacts } from "./analyze-incident.js";
 import type { DeploymentSample } from "./compute-dora.js";
@@ -277,7 +278,38 @@ export interface Approval {
 
 const isBotLogin = (login: string, flag: boolean) => flag || login.endsWith("[bot]");
 
-/** Approving reviews and `/approve` commands (line start, outside code and quotes) of a PR, oldest first. */
+const COMMAND_RECORD = /<!-- medic:command (\{[^\n]*?\}) -->/g;
+
+/**
+ * The command records (`<!-- medic:command {...} -->`) the bot wrote in its own comments on a PR, with the
+ * comment's time: what the slash-command handler actually accepted (`/approve` at a SHA, `/override` with
+ * its reason). Records in anyone else's comments are ignored.
+ */
+export function commandRecordsOf(
+  pr: ExportPullRequest,
+): { record: CommandRecord; at: string; url: string }[] {
+  const out: { record: CommandRecord; at: string; url: string }[] = [];
+  for (const c of pr.comments) {
+    if (!isBotLogin(c.user, c.userIsBot)) continue;
+    for (const m of c.body.matchAll(COMMAND_RECORD)) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(m[1]!);
+      } catch {
+        continue;
+      }
+      const parsed = CommandRecord.safeParse(raw);
+      if (parsed.success) out.push({ record: parsed.data, at: c.createdAt, url: c.url });
+    }
+  }
+  return out;
+}
+
+/**
+ * Approving reviews and `/approve` commands of a PR, oldest first. Commands come from the bot's command
+ * records when it wrote any (they carry the head SHA the approval was given at); otherwise from `/approve`
+ * lines in comments (line start, outside code and quotes), whose SHA is unknown.
+ */
 export function approvalsOf(pr: ExportPullRequest): Approval[] {
   const out: Approval[] = [];
   for (const r of pr.reviews) {
@@ -290,15 +322,29 @@ export function approvalsOf(pr: ExportPullRequest): Approval[] {
       bot: isBotLogin(r.user, r.userIsBot),
     });
   }
-  for (const c of pr.comments) {
-    if (commandLines(c.body).some((l) => /^\/approve\s*$/.test(l))) {
-      out.push({
-        login: c.user,
-        at: c.createdAt,
-        via: "command",
-        atHead: null,
-        bot: isBotLogin(c.user, c.userIsBot),
-      });
+  const records = commandRecordsOf(pr);
+  if (records.length > 0) {
+    for (const { record: r, at } of records) {
+      if (r.kind === "approve")
+        out.push({
+          login: r.actor,
+          at,
+          via: "command",
+          atHead: r.sha === pr.headSha,
+          bot: r.actor.endsWith("[bot]"),
+        });
+    }
+  } else {
+    for (const c of pr.comments) {
+      if (commandLines(c.body).some((l) => /^\/approve\s*$/.test(l))) {
+        out.push({
+          login: c.user,
+          at: c.createdAt,
+          via: "command",
+          atHead: null,
+          bot: isBotLogin(c.user, c.userIsBot),
+        });
+      }
     }
   }
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));

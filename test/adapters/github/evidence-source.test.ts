@@ -319,10 +319,11 @@ describe("GitHub evidence source", () => {
   it("reads a small history page by page into exactly the recorded-export format", async () => {
     const scope = serveHistory();
     const progress: ExportProgress[] = [];
-    const exp = await createGitHubEvidenceSource(octokit(), { owner: "acme", repo: "gitops" }).fetchExport(
-      { since: SINCE, until: UNTIL },
-      (p) => progress.push(p),
-    );
+    const exp = await createGitHubEvidenceSource(
+      octokit(),
+      { owner: "acme", repo: "gitops" },
+      manualClock("2026-11-09T02:00:00Z"),
+    ).fetchExport({ since: SINCE, until: UNTIL }, (p) => progress.push(p));
     expect(scope.isDone()).toBe(true);
     // The same schema `--from FILE` reads.
     expect(RecordedExport.parse(JSON.parse(JSON.stringify(exp)))).toEqual(exp);

@@ -336,6 +336,44 @@ describe("buildEvidencePack", () => {
     ]);
   });
 
+  it("reads command records only from the bot's comments", () => {
+    const record = (actor: string) =>
+      `<!-- medic:command {"kind":"approve","actor":"${actor}","sha":"${sha("c")}","commentId":1} -->`;
+    const pr = exp.pullRequests[0]!;
+    const withComments = build(
+      RecordedExport.parse({
+        ...exp,
+        pullRequests: [
+          {
+            ...pr,
+            reviews: [],
+            comments: [
+              {
+                id: 1,
+                user: "mallory",
+                userIsBot: false,
+                createdAt: "2026-11-03T08:40:00Z",
+                body: record("mallory"),
+                url: "",
+              },
+              {
+                id: 2,
+                user: BOT,
+                userIsBot: true,
+                createdAt: "2026-11-03T08:41:00Z",
+                body: record("erin"),
+                url: "",
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(withComments.approvals.map((a) => [a.login, a.via, a.atHead])).toEqual([
+      ["erin", "command", true],
+    ]);
+  });
+
   it("drafts a DORA report for each major incident only", () => {
     expect(pack.doraReports.map((r) => r.incident)).toEqual([10, 12]);
     const r = pack.doraReports[0]!;
