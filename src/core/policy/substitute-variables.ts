@@ -1,4 +1,5 @@
 import * as jmespathModule from "jmespath";
+import { evaluateJmespath, isKyvernoFunction, type JmesNode } from "./evaluate-jmespath.js";
 
 // The package is CommonJS; `compile` exists at runtime but is missing from its type declarations.
 const jmespath = jmespathModule as unknown as {
@@ -52,6 +53,8 @@ const WHOLE = /^\{\{(.*?)\}\}$/s;
 type AstNode = { type: string; name?: string; children?: AstNode[]; value?: unknown };
 
 const checked = new Map<string, string | null>();
+/** Expressions that call a Kyverno extension and so run on our own evaluator. */
+const extended = new Set<string>();
 
 /** Why an expression cannot be evaluated here (a Kyverno-only function, a context variable), or null. */
 export function findUnsupportedExpression(expr: string): string | null {
@@ -63,16 +66,20 @@ export function findUnsupportedExpression(expr: string): string | null {
     const roots = new Set<string>();
     const functions = new Set<string>();
     walk(ast, true, roots, functions);
-    const fn = [...functions].find((f) => !STANDARD_FUNCTIONS.has(f));
+    const fn = [...functions].find((f) => !STANDARD_FUNCTIONS.has(f) && !isKyvernoFunction(f));
     const root = [...roots].find((r) => !SUPPORTED_ROOTS.has(r));
-    if (fn) reason = `JMESPath function ${fn}() (a Kyverno extension) in {{${expr}}}`;
+    if (fn) reason = `JMESPath function ${fn}() in {{${expr}}}`;
+    else if ([...functions].some(isKyvernoFunction)) extended.add(expr);
     else if (root) reason = `variable ${root} in {{${expr}}} (context variables need a cluster)`;
   } catch (err) {
     reason = null;
     checked.set(expr, null);
     throw new Error(`invalid JMESPath {{${expr}}}: ${(err as Error).message}`);
   }
-  if (checked.size > 5000) checked.clear();
+  if (checked.size > 5000) {
+    checked.clear();
+    extended.clear();
+  }
   checked.set(expr, reason);
   return reason;
 }
@@ -180,7 +187,9 @@ function resolve(expr: string, ctx: VariableContext, allowNull = false): Substit
   if (unsupported) return { ok: false, kind: "unsupported", message: unsupported };
   let v: unknown;
   try {
-    v = jmespath.search(ctx, expr) as unknown;
+    v = extended.has(expr)
+      ? evaluateJmespath(jmespath.compile(expr) as JmesNode, ctx)
+      : (jmespath.search(ctx, expr) as unknown);
   } catch (err) {
     return { ok: false, kind: "error", message: `JMESPath {{${expr}}}: ${(err as Error).message}` };
   }

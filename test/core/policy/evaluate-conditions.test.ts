@@ -102,13 +102,21 @@ describe("evaluateConditions", () => {
     });
   });
 
-  it("reports Kyverno-only JMESPath functions as unsupported", () => {
+  it("evaluates Kyverno's JMESPath extensions", () => {
     const r = evaluateConditions(
       { all: [{ key: "{{ to_upper(request.object.metadata.name) }}", operator: "Equals", value: "WEB" }] },
       ctx,
     );
+    expect(r).toEqual({ ok: true, holds: true });
+  });
+
+  it("reports JMESPath functions it does not have (clock, cluster lookups) as unsupported", () => {
+    const r = evaluateConditions(
+      { all: [{ key: "{{ time_now_utc() }}", operator: "Equals", value: "x" }] },
+      ctx,
+    );
     expect(r).toMatchObject({ ok: false, kind: "unsupported" });
-    expect(r.ok ? "" : r.message).toContain("to_upper");
+    expect(r.ok ? "" : r.message).toContain("time_now_utc");
   });
 
   it("reports context variables as unsupported", () => {
