@@ -76,6 +76,8 @@ export interface FactSummary {
   note?: string;
   reasons: string[];
   workload?: string;
+  /** The facts that matter for the incident, one line each (pod state, node conditions, volume). */
+  notes: string[];
 }
 
 /**
@@ -102,6 +104,7 @@ export async function planRemediation(
     clusterKnown: facts.clusterKnown,
     ...(facts.clusterNote ? { note: facts.clusterNote } : {}),
     reasons,
+    notes: describeFacts(facts),
     ...(facts.workload
       ? {
           workload: `${facts.workload.kind} ${facts.workload.namespace ?? ""}/${facts.workload.name} (${facts.workload.via})`,
@@ -324,7 +327,49 @@ async function readClusterFacts(
       }
     }
   }
+  // An ingress alert names no pod: the warnings of the namespace's pods (failing probes, back-offs) tell
+  // whether the backend is saturated or broken. Bounded: a large namespace must not mean many calls.
+  if (namespace && labels["ingress"] && facts.events.length === 0) {
+    const pods = (await cluster.listPods(namespace)).slice(0, 20);
+    for (const p of pods) {
+      const events = await cluster.listEvents({ kind: "Pod", name: p.name, namespace });
+      facts.events.push(...events.filter((e) => e.type === "Warning"));
+    }
+    facts.events.sort((a, b) => b.count - a.count);
+    const notReady = pods.filter((p) => p.containers.some((c) => !c.ready)).length;
+    if (pods.length > 0) facts.podSummary = `${pods.length} pod(s) in ${namespace}, ${notReady} not ready`;
+  }
   facts.argoApplications = await cluster.listArgoApplications();
+}
+
+/** One line per fact a person needs to follow the decision. */
+function describeFacts(facts: PlanFacts): string[] {
+  const out: string[] = [];
+  for (const c of facts.pod?.containers ?? []) {
+    const last = c.lastTerminated ?? c.terminated;
+    if (!c.waiting && !last) continue;
+    out.push(
+      `container ${c.name} ${c.waiting ? `waiting ${c.waiting.reason}` : "not waiting"}${last ? `, last terminated ${last.reason} (exit ${last.exitCode})` : ""}, ${c.restartCount} restart(s)`,
+    );
+  }
+  if (facts.node) {
+    const bad = facts.node.conditions.filter((c) =>
+      c.type === "Ready" ? c.status !== "True" : c.status === "True",
+    );
+    out.push(
+      `node ${facts.node.name}: ${bad.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ""}`).join(", ") || "no pressure condition"}${facts.node.unschedulable ? ", cordoned" : ""}; ${facts.nodePods.length} pod(s) on it`,
+    );
+  }
+  if (facts.pvc) {
+    const sc = facts.storageClass;
+    out.push(
+      `PVC ${facts.pvc.namespace}/${facts.pvc.name}: capacity ${facts.pvc.capacity ?? "?"}, requested ${facts.pvc.requested ?? "?"}, storage class ${facts.pvc.storageClassName ?? "(default)"}${sc ? ` (allowVolumeExpansion ${sc.allowVolumeExpansion ?? "absent"})` : ""}`,
+    );
+  }
+  if (facts.podSummary) out.push(facts.podSummary);
+  const warning = facts.events.find((e) => e.type === "Warning");
+  if (warning) out.push(`event ${warning.reason}: ${warning.message.slice(0, 120)} (×${warning.count})`);
+  return out;
 }
 
 function describeRef(r: OwnerRef): string {

@@ -146,12 +146,12 @@ function story(r: SimulationResult): string {
   const o = r.outcome;
   if ("facts" in o) {
     const f = o.facts;
-    const diag = [f.workload, f.reasons.length ? `reasons ${f.reasons.join(", ")}` : undefined].filter(
-      Boolean,
-    );
-    out.push(
-      `   diagnosis  ${f.clusterKnown ? diag.join("; ") || "cluster read, nothing notable" : (f.note ?? "no cluster")}`,
-    );
+    if (!f.clusterKnown) out.push(`   diagnosis  ${f.note ?? "no cluster"}`);
+    else {
+      const lines = [...(f.workload ? [f.workload] : []), ...f.notes];
+      if (lines.length === 0) lines.push("cluster read, nothing notable");
+      for (const [j, l] of lines.entries()) out.push(`   ${j === 0 ? "diagnosis " : "          "} ${l}`);
+    }
   }
   switch (o.status) {
     case "planned": {

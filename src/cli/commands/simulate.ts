@@ -202,6 +202,7 @@ export function renderStory(
         `  cluster facts: ${o.facts.clusterKnown ? `read${o.facts.reasons.length ? `; reasons ${o.facts.reasons.join(", ")}` : ""}` : (o.facts.note ?? "none")}`,
       );
       if (o.facts.workload) out.push(`  workload: ${o.facts.workload}`);
+      for (const n of o.facts.notes) out.push(`  fact: ${n}`);
     }
     switch (o.status) {
       case "resolved":

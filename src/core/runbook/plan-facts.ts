@@ -54,6 +54,8 @@ export interface PlanFacts {
   pvc?: PvcFacts;
   storageClass?: StorageClassFacts;
   events: EventFacts[];
+  /** One line about the namespace's pods, when the incident names no pod (ingress alerts). */
+  podSummary?: string;
   argoApplications: ArgoApplicationFacts[];
   /** Repository history per path, newest first (only the files a rollback needs). */
   history: Record<string, FileRevision[]>;

@@ -249,6 +249,93 @@ describe("crashloop-rollback", () => {
   });
 });
 
+describe("crashloop-rollback where the image is not in a plain manifest", () => {
+  const pod = (ns: string, name: string, container: string, image: string) => ({
+    namespace: ns,
+    name,
+    phase: "Running",
+    owners: [],
+    containers: [
+      {
+        name: container,
+        image,
+        ready: false,
+        restartCount: 3,
+        waiting: { reason: "CrashLoopBackOff" },
+        lastTerminated: { reason: "Error", exitCode: 2 },
+      },
+    ],
+  });
+
+  it("Kustomize overlay: sets images[].newTag in the overlay, never the base", () => {
+    const res = plan(
+      { alertname: "KubePodCrashLooping", namespace: "shop", pod: "catalog-6d5f8c7b9-p4lzt" },
+      {
+        clusterKnown: true,
+        workload: { kind: "Deployment", name: "catalog", namespace: "shop", via: "test" },
+        pod: pod("shop", "catalog-6d5f8c7b9-p4lzt", "catalog", "registry.example.com/shop/catalog:2.8.1"),
+        revisions: [
+          {
+            name: "catalog-b",
+            revision: 9,
+            images: { catalog: "registry.example.com/shop/catalog:2.8.1" },
+            replicas: 1,
+            readyReplicas: 0,
+          },
+          {
+            name: "catalog-a",
+            revision: 8,
+            images: { catalog: "registry.example.com/shop/catalog:2.7.5" },
+            replicas: 4,
+            readyReplicas: 4,
+          },
+        ],
+      },
+    );
+    expect(changed(res)).toEqual({
+      "apps/catalog/overlays/prod/kustomization.yaml": {
+        removed: ['    newTag: "2.8.1"'],
+        added: ['    newTag: "2.7.5"'],
+      },
+    });
+    if (res.ok) expect(res.plan.suggestions[0]?.body).toContain("Exit code 2");
+  });
+
+  it("Helm values file (mapping in medic.yml): sets image.tag from the git history of the values file", () => {
+    const current = files.find((f) => f.path === "apps/frontend/values-prod.yaml")!.text;
+    const res = plan(
+      {
+        alertname: "KubePodCrashLooping",
+        namespace: "web",
+        pod: "frontend-7f6d9c8b5-vx8rn",
+        deployment: "frontend",
+      },
+      {
+        clusterKnown: true,
+        pod: pod("web", "frontend-7f6d9c8b5-vx8rn", "frontend", "registry.example.com/web/frontend:3.12.0"),
+        history: {
+          "apps/frontend/values-prod.yaml": [
+            { revision: "c3", date: "2026-11-27", subject: "frontend 3.12.0", text: current },
+            {
+              revision: "c2",
+              date: "2026-11-20",
+              subject: "frontend 3.11.4",
+              text: current.replace('tag: "3.12.0"', 'tag: "3.11.4"'),
+            },
+          ],
+        },
+      },
+    );
+    expect(changed(res)).toEqual({
+      "apps/frontend/values-prod.yaml": { removed: ['  tag: "3.12.0"'], added: ['  tag: "3.11.4"'] },
+    });
+    if (res.ok)
+      expect(res.plan.evidence.find((e) => e.label === "rollback to")?.detail).toContain(
+        'commit c2 (2026-11-20) "frontend 3.11.4"',
+      );
+  });
+});
+
 describe("node-pressure", () => {
   const node = (name: string, pressure: boolean, ready = true) => ({
     name,
