@@ -290,12 +290,13 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
     .filter(({ f }) => isMajor(f))
     .map(({ f }) => {
       const rcShas = f.rootCauses.map((rc) => fullSha(rc) ?? rc);
-      const reverts = exp.commits.filter((c) =>
-        rcShas.some((s) => c.message.includes(`This reverts commit ${s}`)),
-      );
-      const fixedAt = reverts.length
-        ? Math.min(...reverts.map((c) => linked.deployedAt.get(c.sha) ?? Date.parse(c.committedAt)))
-        : null;
+      // The root cause is addressed when its revert reaches production (or merges, without deployments).
+      const reverts = rcShas.flatMap((s) => linked.revertedBy.get(s) ?? []);
+      const commitTime = new Map(exp.commits.map((c) => [c.sha, Date.parse(c.committedAt)]));
+      const fixTimes = reverts
+        .map((s) => linked.deployedAt.get(s) ?? commitTime.get(s))
+        .filter((t): t is number => t !== undefined);
+      const fixedAt = fixTimes.length ? Math.min(...fixTimes) : null;
       const recurring = facts.filter((o) => o.key === f.key && o.number !== f.number).map((o) => o.number);
       return buildDoraReport(f, {
         majorBasis: `severity ${f.severity} is at or above evidence.majorSeverity (${config.majorSeverity}); confirm against Art. 8 of Delegated Regulation (EU) 2024/1772`,

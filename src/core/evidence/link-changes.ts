@@ -21,6 +21,8 @@ export interface LinkedChanges {
   changes: EvidenceChange[];
   /** Full SHA → deployment time of the first deployment that shipped it. */
   deployedAt: Map<string, number>;
+  /** Full SHA of a reverted change → the default-branch commits that revert it. */
+  revertedBy: Map<string, string[]>;
   notes: string[];
 }
 
@@ -76,18 +78,26 @@ export function linkChanges(
   for (const i of incidents) {
     for (const rc of i.rootCauses) addFailure(fullSha(rc), `root cause of incident #${i.number}`);
   }
+  const revertedBy = new Map<string, string[]>();
+  const addRevert = (target: string | null, by: string, why: string) => {
+    if (!target || target === by) return;
+    if (!(failures.get(target) ?? []).includes(why)) addFailure(target, why);
+    const list = revertedBy.get(target) ?? [];
+    if (!list.includes(by)) revertedBy.set(target, [...list, by]);
+  };
   for (const c of exp.commits) {
     for (const m of c.message.matchAll(REVERTS))
-      addFailure(fullSha(m[1]!), `reverted by ${c.sha.slice(0, 7)}`);
+      addRevert(fullSha(m[1]!), c.sha, `reverted by ${c.sha.slice(0, 7)}`);
   }
   for (const p of exp.pullRequests) {
     for (const m of p.body.matchAll(REVERTS_PR)) {
       const target = prByNumber.get(Number(m[1]));
       if (target && target.number !== p.number)
-        addFailure(target.mergeCommitSha, `reverted by PR #${p.number}`);
+        addRevert(target.mergeCommitSha, p.mergeCommitSha, `reverted by PR #${p.number}`);
     }
     if (!/^Revert\b/.test(p.title)) continue;
-    for (const m of p.body.matchAll(REVERTS)) addFailure(fullSha(m[1]!), `reverted by PR #${p.number}`);
+    for (const m of p.body.matchAll(REVERTS))
+      addRevert(fullSha(m[1]!), p.mergeCommitSha, `reverted by PR #${p.number}`);
   }
 
   const { since, until } = range;
@@ -258,7 +268,7 @@ export function linkChanges(
       notes: changeNotes,
     });
   }
-  return { deploymentsFrom: from, deployments, changes, deployedAt, notes };
+  return { deploymentsFrom: from, deployments, changes, deployedAt, revertedBy, notes };
 }
 
 /** When a change started: the first commit of its PR, else the commit's author time. */

@@ -51,7 +51,7 @@ function reportHtml(r: DoraIncidentReport): string {
         esc(cc.detail),
       ];
     });
-  return `<details><summary>Incident #${r.incident} — ${esc(r.key)}</summary>
+  return `<details open><summary>Incident #${r.incident} — ${esc(r.key)}</summary>
 <p>${esc(r.classification.basis)}</p>
 ${table(["Classification criterion (RTS 2024/1772)", "Threshold", "Evidence"], crit, "")}
 <h3>Initial notification (due ${day(r.initial.dueBy)})</h3>
@@ -266,7 +266,7 @@ ${card("Time to restore", dur(d.timeToRestore.medianMs), `median of ${d.timeToRe
 ${card("Incidents", String(s.incidents), `${s.majorIncidents} major · ${s.openIncidents} open`)}
 ${card("MTTD / MTTR", `${dur(s.mttd.medianMs)} / ${dur(s.mttr.medianMs)}`, "medians")}
 ${card("Policy violations", `${s.violationsFixed}/${s.violationsFound} fixed`, "found on merged PRs")}
-${card("Overrides", String(s.overrides), `${s.changesWithoutPullRequest} changes without PR`)}
+${card("Overrides", String(s.overrides), `${s.changesWithoutPullRequest} change(s) without a PR`)}
 </div>
 <h2>Charts</h2><div class="charts">
 ${charts}
