@@ -13,6 +13,8 @@ import { describeConfigError } from "../core/config/medic-config.js";
 import type { Incident } from "../core/incident/incident.js";
 import { parseIncidentState } from "../core/incident/incident-state.js";
 import { parseManualIncident } from "../core/incident/parse-manual-incident.js";
+import { REMEDIATION_BRANCH_PREFIX } from "../core/remediation/build-remediation-branch.js";
+import { decideAutoMerge } from "../core/remediation/decide-auto-merge.js";
 import type { RunbookSource } from "../core/runbook/build-runbook-registry.js";
 import type { OpenRemediationPrResult } from "../workflows/open-remediation-pr.js";
 import type { Cluster } from "../workflows/ports/cluster.js";
@@ -141,6 +143,51 @@ export function registerRemediation(
       context,
     );
     deps.logger.info({ issue: issue.number, result: res.kind }, "remediation trigger handled");
+  });
+
+  // Safe remediations merge by themselves once every check on the bot's own head passed (opt-in).
+  app.on(["check_suite.completed", "check_run.completed"], async (context) => {
+    const p = context.payload;
+    const suite = "check_suite" in p ? p.check_suite : p.check_run.check_suite;
+    const headSha = "check_suite" in p ? p.check_suite.head_sha : p.check_run.head_sha;
+    const prs = ("check_suite" in p ? p.check_suite.pull_requests : p.check_run.pull_requests) ?? [];
+    if (!suite.head_branch?.startsWith(REMEDIATION_BRANCH_PREFIX) || prs.length === 0) return;
+    const loaded = await loadRepoConfig(context);
+    if (!loaded.ok || !loaded.config.remediation.autoMergeSafe) return;
+    const ref = context.repo();
+    const write = createWriteQueue({
+      budget: deps.writeBudget,
+      scope: `installation:${p.installation?.id ?? 0}`,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+    const run = write.run.bind(write);
+    const cr = createGitHubChangeRequests(
+      context.octokit,
+      ref,
+      createGitHubGitData(context.octokit, ref, run),
+      run,
+    );
+    const botLogin = await resolveBotLogin(app);
+    for (const { number } of prs) {
+      await deps.lock.withLock(`remediation-merge:${ref.owner}/${ref.repo}#${number}`, async () => {
+        const [pr, checks] = await Promise.all([cr.getPullRequest(number), cr.getChecks(headSha)]);
+        const decision = decideAutoMerge({
+          enabled: true,
+          botLogin,
+          pr,
+          checkedSha: headSha,
+          checkRuns: checks.runs,
+          statuses: checks.statuses,
+        });
+        if (!decision.merge) {
+          deps.logger.info({ pr: number, reason: decision.reason }, "remediation not merged automatically");
+          return;
+        }
+        const merged = await cr.mergePullRequest(number, decision.sha);
+        deps.logger.info({ pr: number, sha: decision.sha, merged: merged.ok }, "safe remediation auto-merge");
+      });
+    }
   });
 
   const installationOctokit = (owner: string, repo: string) => {

@@ -240,3 +240,104 @@ describe("registerRemediation", () => {
     expect(repoWrites()).toEqual([]);
   });
 });
+
+describe("auto-merge of safe remediations (remediation.autoMergeSafe)", () => {
+  async function openPrWithConfig(autoMergeSafe: boolean) {
+    gh.uninstall();
+    const medic = GITOPS[".github/medic.yml"]!.replace(
+      "maxOpenPullRequests: 5",
+      `maxOpenPullRequests: 5\n  autoMergeSafe: ${autoMergeSafe}`,
+    );
+    gh = new FakeGitHub({ ...GITOPS, ".github/medic.yml": medic });
+    gh.openIssue(7);
+    gh.install();
+    await probot.receive({
+      id: "open",
+      name: "issues",
+      payload: incidentIssueEvent("opened").payload,
+    } as never);
+    const pr = gh.openPulls()[0]!;
+    return { pr, head: gh.refs.get(pr.head)! };
+  }
+
+  function suiteCompleted(branch: string, sha: string, number: number) {
+    // biome-ignore lint/suspicious/noExplicitAny: a recorded payload edited field by field
+    const payload = webhookExample<Record<string, any>>("check_suite", "completed");
+    Object.assign(payload.repository, { name: "gitops", full_name: "acme/gitops" });
+    payload.repository.owner.login = "acme";
+    payload.installation = { id: 4242, node_id: "x" };
+    Object.assign(payload.check_suite, {
+      head_branch: branch,
+      head_sha: sha,
+      conclusion: "success",
+      pull_requests: [
+        {
+          number,
+          id: 1,
+          url: "u",
+          head: { ref: branch, sha, repo: {} },
+          base: { ref: "main", sha: "0", repo: {} },
+        },
+      ],
+    });
+    return payload;
+  }
+
+  const green = [
+    { name: "medic/policy", status: "completed", conclusion: "success" },
+    { name: "medic/approval", status: "completed", conclusion: "success" },
+  ];
+
+  it("every check green on the bot's head ⇒ merged with sha = that head", async () => {
+    const { pr, head } = await openPrWithConfig(true);
+    gh.checkRuns.set(head, green);
+    await probot.receive({
+      id: "cs-1",
+      name: "check_suite",
+      payload: suiteCompleted(pr.head, head, pr.number),
+    } as never);
+    const merge = gh.log.find((r) => r.method === "PUT")!;
+    expect(merge.path).toBe(`/repos/acme/gitops/pulls/${pr.number}/merge`);
+    expect(merge.body).toEqual({ sha: head, merge_method: "squash" });
+    expect(gh.merged).toEqual([{ number: pr.number, sha: head }]);
+  });
+
+  it("a failing check, or a person's push after the checks ⇒ no merge", async () => {
+    const { pr, head } = await openPrWithConfig(true);
+    gh.checkRuns.set(head, [
+      green[0]!,
+      { name: "medic/approval", status: "completed", conclusion: "failure" },
+    ]);
+    await probot.receive({
+      id: "cs-2",
+      name: "check_suite",
+      payload: suiteCompleted(pr.head, head, pr.number),
+    } as never);
+    const pushed = gh.pushAsHuman(pr.head, { "x.yaml": "a: 1\n" });
+    gh.checkRuns.set(pushed, green);
+    await probot.receive({
+      id: "cs-3",
+      name: "check_suite",
+      payload: suiteCompleted(pr.head, pushed, pr.number),
+    } as never);
+    expect(gh.log.filter((r) => r.method === "PUT")).toEqual([]);
+    expect(gh.merged).toEqual([]);
+  });
+
+  it("off by default: nothing merges", async () => {
+    const { pr, head } = await openPrWithConfig(false);
+    gh.checkRuns.set(head, green);
+    await probot.receive({
+      id: "cs-4",
+      name: "check_suite",
+      payload: suiteCompleted(pr.head, head, pr.number),
+    } as never);
+    expect(gh.log.filter((r) => r.method === "PUT" || r.path.includes("check-runs"))).toEqual([]);
+  });
+
+  it("suites of branches that are not remediation branches are ignored without a request", async () => {
+    const payload = suiteCompleted("feature/x", "a".repeat(40), 1);
+    await probot.receive({ id: "cs-5", name: "check_suite", payload } as never);
+    expect(gh.log).toEqual([]);
+  });
+});

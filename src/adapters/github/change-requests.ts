@@ -190,6 +190,49 @@ export function createGitHubChangeRequests(
         (c) => c.user?.login.toLowerCase() === author.toLowerCase() && (c.body ?? "").includes(marker),
       );
     },
+    async getPullRequest(number) {
+      const { data } = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner,
+        repo: name,
+        pull_number: number,
+      });
+      return { ...toSummary(data as PullLike), state: data.state };
+    },
+    async getChecks(sha) {
+      const runs = await octokit.paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        owner,
+        repo: name,
+        ref: sha,
+        per_page: 100,
+      });
+      const { data } = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/status", {
+        owner,
+        repo: name,
+        ref: sha,
+      });
+      return {
+        runs: runs.map((r) => ({ name: r.name, status: r.status, conclusion: r.conclusion ?? null })),
+        statuses: { state: data.state, total: data.total_count },
+      };
+    },
+    async mergePullRequest(number, sha) {
+      try {
+        await write("merge pull request", () =>
+          octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+            owner,
+            repo: name,
+            pull_number: number,
+            sha,
+            merge_method: "squash",
+          }),
+        );
+        return { ok: true };
+      } catch (err) {
+        const status = statusOf(err);
+        if (status === undefined || !MERGE_REFUSALS.has(status)) throw err;
+        return { ok: false, status, message: err instanceof Error ? err.message.split("\n")[0]! : String(err) };
+      }
+    },
     async comment(issueNumber, body) {
       await write("comment", () =>
         octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
@@ -202,6 +245,9 @@ export function createGitHubChangeRequests(
     },
   };
 }
+
+/** Pulls API answers on merge refusals: not mergeable (405), head moved (409), protection/validation (422). */
+const MERGE_REFUSALS = new Set([405, 409, 422]);
 
 function toSummary(p: PullLike): PullRequestSummary {
   return {

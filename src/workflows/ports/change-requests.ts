@@ -100,4 +100,16 @@ export interface ChangeRequests {
   /** Whether an issue or PR has a comment by `author` containing `marker` (a listing of its comments). */
   hasComment(issueNumber: number, marker: string, author: string): Promise<boolean>;
   comment(issueNumber: number, body: string): Promise<void>;
+  /** One pull request (open or not). */
+  getPullRequest(number: number): Promise<PullRequestSummary & { state: string }>;
+  /** Every check run on a commit, and its combined commit status. */
+  getChecks(sha: string): Promise<{
+    runs: { name: string; status: string; conclusion: string | null }[];
+    statuses: { state: string; total: number };
+  }>;
+  /**
+   * Merges only if the head is still `sha` (GitHub answers 409 otherwise): the SHA that passed the checks
+   * is the SHA that merges. Refusals (moved head, not mergeable, protection) are values.
+   */
+  mergePullRequest(number: number, sha: string): Promise<{ ok: true } | { ok: false; status: number; message: string }>;
 }
