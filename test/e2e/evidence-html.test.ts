@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 
 const run = promisify(execFile);
-const CHROMIUM = "/usr/bin/chromium";
+// Debian's chromium; MEDIC_CHROMIUM points elsewhere (other distributions, a pinned build).
+const CHROMIUM = process.env["MEDIC_CHROMIUM"] ?? "/usr/bin/chromium";
 const EXAMPLE = new URL("../../examples/evidence/export.json", import.meta.url).pathname;
 const WIDTH = 1280;
 const HEIGHT = 2000;
