@@ -37,19 +37,24 @@ function deps(): AppDeps {
 
 /** `issues.opened` from @octokit/webhooks-examples, filed by a person with the incident form. */
 function opened(body: string, over: { labels?: string[]; userType?: string } = {}) {
-  const p = webhookExample<Record<string, any>>("issues", "opened");
-  p["installation"] = { id: 42, node_id: "x" };
-  p["issue"]["body"] = body;
-  p["issue"]["title"] = "Checkout is down";
-  p["issue"]["labels"] = (over.labels ?? ["incident"]).map((name, i) => ({
+  type Payload = {
+    installation?: unknown;
+    issue: { body: string; title: string; labels: unknown[]; user: { type: string } };
+    sender: { type: string };
+  };
+  const p = webhookExample<Payload>("issues", "opened");
+  p.installation = { id: 42, node_id: "x" };
+  p.issue.body = body;
+  p.issue.title = "Checkout is down";
+  p.issue.labels = (over.labels ?? ["incident"]).map((name, i) => ({
     id: i,
     name,
     color: "fff",
     default: false,
   }));
-  p["issue"]["user"]["type"] = over.userType ?? "User";
-  p["sender"]["type"] = over.userType ?? "User";
-  return p;
+  p.issue.user.type = over.userType ?? "User";
+  p.sender.type = over.userType ?? "User";
+  return p as unknown as Record<string, unknown>;
 }
 
 const unmatched: string[] = [];
