@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { fileLedger } from "../../src/adapters/local/file-ledger.js";
 import { main } from "../../src/cli/main.js";
 import type { AuditRecordInput } from "../../src/core/audit/audit-record.js";
-import { verifyChain } from "../../src/core/audit/hash-chain.js";
+import { chainRecords, EMPTY_TIP, verifyChain } from "../../src/core/audit/hash-chain.js";
 import { appendAudit, createAuditQueue } from "../../src/workflows/append-audit.js";
 import type { AuditLedger } from "../../src/workflows/ports/audit-ledger.js";
 
@@ -188,6 +189,48 @@ describe("medic audit verify", () => {
     const res = await run(["--ledger", path, "--head", full.tip.hash]);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain("removed or rewritten");
+  });
+
+  it("--repo reads the ledger branch through the API (GitHub Enterprise Server via GHE_HOST, token from GH_TOKEN)", async () => {
+    nock.disableNetConnect();
+    const text = chainRecords(EMPTY_TIP, [rec("g", 1), rec("g", 2)]).lines;
+    const c = "c".repeat(40);
+    const t = "d".repeat(40);
+    const b = "e".repeat(40);
+    const scope = nock("https://ghe.example.com", { reqheaders: { authorization: "token ghe-token" } })
+      .get("/api/v3/repos/acme/gitops/git/ref/heads/audit/prod")
+      .reply(200, { object: { sha: c } })
+      .get(`/api/v3/repos/acme/gitops/git/commits/${c}`)
+      .reply(200, { sha: c, tree: { sha: t }, parents: [] })
+      .get(`/api/v3/repos/acme/gitops/git/trees/${t}`)
+      .reply(200, {
+        sha: t,
+        truncated: false,
+        tree: [{ path: "audit.jsonl", mode: "100644", type: "blob", sha: b }],
+      })
+      .get(`/api/v3/repos/acme/gitops/git/blobs/${b}`)
+      .reply(200, { sha: b, encoding: "base64", content: Buffer.from(text).toString("base64") })
+      .get("/api/v3/repos/acme/gitops/git/ref/heads/medic-audit")
+      .reply(404, { message: "Not Found" });
+    try {
+      let stdout = "";
+      let stderr = "";
+      const io = {
+        stdout: (x: string) => (stdout += x),
+        stderr: (x: string) => (stderr += x),
+        cwd: process.cwd(),
+        env: { GH_TOKEN: "ghe-token", GHE_HOST: "ghe.example.com" },
+      };
+      expect(await main(["audit", "verify", "--repo", "acme/gitops", "--branch", "audit/prod"], io)).toBe(0);
+      expect(stdout).toContain("acme/gitops@audit/prod:audit.jsonl: OK, 2 record(s)");
+      expect(await main(["audit", "verify", "--repo", "acme/gitops"], io)).toBe(2);
+      expect(stderr).toContain("the ledger branch does not exist");
+      expect(`${stdout}${stderr}`).not.toContain("ghe-token");
+      expect(scope.isDone()).toBe(true);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
   });
 
   it.each([
