@@ -3,8 +3,16 @@ import { CorrelationRule, DEFAULT_CORRELATION_RULES } from "../../incident/corre
 import { SEVERITIES } from "../../incident/incident.js";
 import { Duration } from "../../util/duration.js";
 
-/** The bundled target labels: the first present identifies what is broken. */
+/**
+ * The bundled target labels: the first present identifies what is broken, so the most specific come
+ * first. `node` is last: kubelet-sourced alerts (KubePersistentVolumeFillingUp) and many pod alerts also
+ * carry the node they ran on, which must not become the incident's identity. `service` is not here: on
+ * kube-state-metrics and kubelet alerts it names the scrape target (`kube-prometheus-stack-kubelet`).
+ */
 export const DEFAULT_TARGET_LABELS = [
+  "persistentvolumeclaim",
+  "ingress",
+  "horizontalpodautoscaler",
   "deployment",
   "rollout",
   "statefulset",
@@ -13,10 +21,6 @@ export const DEFAULT_TARGET_LABELS = [
   "cronjob",
   "pod",
   "node",
-  "persistentvolumeclaim",
-  "ingress",
-  "horizontalpodautoscaler",
-  "service",
 ];
 
 /** How alerts become incident issues. */
