@@ -5,6 +5,7 @@ import type { RemediationPlan } from "../core/plan/remediation-plan.js";
 import { buildRemediationBranch } from "../core/remediation/build-remediation-branch.js";
 import { buildRemediationLabels, missingLabels } from "../core/remediation/build-remediation-labels.js";
 import { buildRemediationTitle } from "../core/remediation/build-remediation-title.js";
+import { checkChangePaths } from "../core/remediation/check-change-paths.js";
 import {
   type DecideInput,
   decideRemediationAction,
@@ -130,6 +131,11 @@ async function attemptOnce(
   const plan = outcome.plan;
   if (plan.incidentKey !== incident.key) {
     throw new Error(`plan is for incident "${plan.incidentKey}", not "${incident.key}"`);
+  }
+  const paths = checkChangePaths(plan.changes.map((c) => c.path));
+  if (!paths.ok) {
+    deps.logger.error({ runbook: plan.runbook.id, path: paths.path, reason: paths.reason }, "plan refused");
+    return { kind: "stopped", reason: "unsafe-path", message: `${paths.path}: ${paths.reason}` };
   }
   const planHash = hashPlan(plan);
   const branch = buildRemediationBranch(plan.runbook.id, plan.incidentKey);

@@ -323,6 +323,28 @@ describe("openRemediationPr over the GitHub API", () => {
     });
   });
 
+  it("a plan that would write outside the repository or into the guardrails is refused without a write", async () => {
+    const planner = rollbackPlanner();
+    const res = await run(
+      githubDeps({
+        plan: async (repo) => {
+          const p = await planner(repo);
+          if (!p.ok) return p;
+          return {
+            ok: true,
+            plan: { ...p.plan, changes: [{ ...p.plan.changes[0]!, path: ".github/CODEOWNERS" }] },
+          };
+        },
+      }),
+    );
+    expect(res).toEqual({
+      kind: "stopped",
+      reason: "unsafe-path",
+      message: ".github/CODEOWNERS: protected path (guardrails and git metadata)",
+    });
+    expect(gh.writes()).toEqual([]);
+  });
+
   it("no plan ⇒ no write", async () => {
     const res = await run(githubDeps({ plan: async () => ({ ok: false, reason: "no runbook matched" }) }));
     expect(res).toEqual({ kind: "no-plan", message: "no runbook matched" });

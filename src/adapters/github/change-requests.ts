@@ -230,7 +230,11 @@ export function createGitHubChangeRequests(
       } catch (err) {
         const status = statusOf(err);
         if (status === undefined || !MERGE_REFUSALS.has(status)) throw err;
-        return { ok: false, status, message: err instanceof Error ? err.message.split("\n")[0]! : String(err) };
+        return {
+          ok: false,
+          status,
+          message: err instanceof Error ? err.message.split("\n")[0]! : String(err),
+        };
       }
     },
     async comment(issueNumber, body) {
@@ -240,6 +244,9 @@ export function createGitHubChangeRequests(
           repo: name,
           issue_number: issueNumber,
           body,
+          // A comment POST is not idempotent: plugin-retry would repeat it after a 5xx that may have
+          // succeeded. Fail instead; the next run finds the comment by its marker before posting.
+          request: { retries: 0 },
         }),
       );
     },
