@@ -34,7 +34,8 @@ export function decideAutoMerge(input: AutoMergeInput): AutoMergeDecision {
   const { pr } = input;
   if (!input.enabled) return { merge: false, reason: "remediation.autoMergeSafe is off" };
   if (pr.state !== "open" || pr.draft) return { merge: false, reason: "the PR is not open and ready" };
-  if (pr.author.toLowerCase() !== input.botLogin.toLowerCase()) return { merge: false, reason: "not opened by the bot" };
+  if (pr.author.toLowerCase() !== input.botLogin.toLowerCase())
+    return { merge: false, reason: "not opened by the bot" };
   if (!parseRemediationMarker(pr.body).ok) return { merge: false, reason: "no valid remediation marker" };
   const labels = pr.labels.map((l) => l.toLowerCase());
   if (labels.includes(HANDS_OFF_LABEL)) return { merge: false, reason: "handed over to people" };
@@ -47,10 +48,14 @@ export function decideAutoMerge(input: AutoMergeInput): AutoMergeDecision {
   if (input.checkedSha !== pr.headSha) return { merge: false, reason: "the checks ran on another commit" };
   if (input.checkRuns.length === 0) return { merge: false, reason: "no check ran on the head commit" };
   const pending = input.checkRuns.filter((r) => r.status !== "completed");
-  if (pending.length > 0) return { merge: false, reason: `waiting for ${pending.map((r) => r.name).join(", ")}` };
+  if (pending.length > 0)
+    return { merge: false, reason: `waiting for ${pending.map((r) => r.name).join(", ")}` };
   const failed = input.checkRuns.filter((r) => r.conclusion !== "success");
   if (failed.length > 0) {
-    return { merge: false, reason: `not successful: ${failed.map((r) => `${r.name} (${r.conclusion})`).join(", ")}` };
+    return {
+      merge: false,
+      reason: `not successful: ${failed.map((r) => `${r.name} (${r.conclusion})`).join(", ")}`,
+    };
   }
   if (input.statuses.total > 0 && input.statuses.state !== "success") {
     return { merge: false, reason: `commit status is ${input.statuses.state}` };
