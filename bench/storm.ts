@@ -13,12 +13,17 @@ import { createMemoryKeyedLock } from "../src/adapters/memory/create-memory-keye
 import { createMemoryWriteBudget } from "../src/adapters/memory/create-memory-write-budget.js";
 import { createVirtualTime } from "../src/adapters/memory/create-virtual-time.js";
 import { createMetrics } from "../src/adapters/metrics/create-metrics.js";
+import {
+  createRedisCoordination,
+  type RedisCoordination,
+} from "../src/adapters/redis/create-redis-coordination.js";
 import type { AppDeps } from "../src/app-deps.js";
 import { EnvConfig } from "../src/core/config/env-config.js";
 import { parseIncidentState } from "../src/core/incident/incident-state.js";
 import { parseMarker } from "../src/core/markdown/parse-marker.js";
 import { alertmanagerRoute } from "../src/handlers/alertmanager.js";
 import { silentLogger } from "../src/workflows/ports/logger.js";
+import { startTestRedis, type TestRedis } from "../test/adapters/redis/redis-server.js";
 
 const ALERTS = 10_000;
 const KEYS = 25;
@@ -31,6 +36,15 @@ const PEER_DELAY_MS = 15_000;
 const RESOLVE_AT_MS = 180_000;
 const T0 = Date.parse("2026-11-27T10:00:00Z");
 const TOKEN = "storm-token";
+/**
+ * `--replicas=N` (N > 1): N app instances, each with its own incident runtime and route and its own
+ * Redis connection for locks, de-duplication and the write budget (REDIS_URL, else a throwaway
+ * redis-server on loopback). Each notification goes to one replica in turn, as a Service would
+ * spread them; the fake GitHub counts the fleet's writes.
+ */
+const REPLICAS = Number(
+  process.argv.find((a) => a.startsWith("--replicas="))?.slice("--replicas=".length) ?? "1",
+);
 
 /** A deterministic PRNG (mulberry32), so every run replays the same storm. */
 function prng(seed: number) {
@@ -158,7 +172,11 @@ export async function run(): Promise<string> {
   log("simulated time: a virtual clock and scheduler replace the 60 s storm and the budget's waits");
   let routeCalls = 0;
   const gh = fakeGitHub(() => vt.clock.now());
-  const vt = createVirtualTime(T0, { activity: () => gh.requests() + routeCalls });
+  // With Redis, a command in flight is work in progress too: keep time still until it is answered.
+  const shared: RedisCoordination[] = [];
+  let spin = 0;
+  const redisBusy = () => (shared.some((c) => c.pendingCommands() > 0) ? ++spin : spin);
+  const vt = createVirtualTime(T0, { activity: () => gh.requests() + routeCalls + redisBusy() });
 
   // The storm: 25 workloads (one incident key each), 400 crash-looping pods each, starting over 60 s.
   const rand = prng(42);
@@ -211,32 +229,54 @@ export async function run(): Promise<string> {
 
   const clock = vt.clock;
   const metrics = createMetrics({ defaultMetrics: false });
-  const deps: AppDeps = {
-    env: EnvConfig.parse({ ALERTMANAGER_TOKEN: TOKEN, INCIDENT_REPO: "acme/incidents" }),
-    clock,
-    logger: silentLogger,
-    lock: createMemoryKeyedLock(),
-    dedupe: createMemoryDeliveryDedupe(clock),
-    writeBudget: createMemoryWriteBudget({ clock, sleep: vt.sleep }),
-    metrics,
-    addRoute() {},
-    onShutdown() {},
-  };
+  if (!Number.isInteger(REPLICAS) || REPLICAS < 1)
+    throw new Error("storm: --replicas=N needs a whole number ≥ 1");
+  let redis: TestRedis | undefined;
+  let redisUrl = process.env["REDIS_URL"];
+  if (REPLICAS > 1 && !redisUrl) {
+    redis = await startTestRedis();
+    redisUrl = redis.url;
+  }
+  if (REPLICAS > 1) log(`replicas=${REPLICAS} sharing Redis (locks, de-duplication, write budget)`);
+  const keyPrefix = `storm-${process.pid}-${Date.now()}:`;
   const Octokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } });
   const octokit = new Octokit({ auth: "ghs_storm", request: { fetch: gh.fetch } } as never);
   // The app-level octokit and the installation octokit are the same fake: only issues traffic matters.
   const app = { auth: async () => octokit } as unknown as Probot;
-  const runtime = createIncidentRuntime({
-    app,
-    deps,
-    later: (ms, fn) => vt.at(clock.now() + ms, () => void fn()),
+  const fleet = Array.from({ length: REPLICAS }, () => {
+    const coordination =
+      REPLICAS > 1
+        ? createRedisCoordination(redisUrl!, silentLogger, { clock, sleep: vt.sleep, keyPrefix })
+        : undefined;
+    if (coordination) shared.push(coordination);
+    const deps: AppDeps = {
+      env: EnvConfig.parse({ ALERTMANAGER_TOKEN: TOKEN, INCIDENT_REPO: "acme/incidents" }),
+      clock,
+      logger: silentLogger,
+      lock: coordination?.lock ?? createMemoryKeyedLock(),
+      dedupe: coordination?.dedupe ?? createMemoryDeliveryDedupe(clock),
+      writeBudget: coordination?.writeBudget ?? createMemoryWriteBudget({ clock, sleep: vt.sleep }),
+      metrics,
+      addRoute() {},
+      onShutdown() {},
+    };
+    const runtime = createIncidentRuntime({
+      app,
+      deps,
+      later: (ms, fn) => vt.at(clock.now() + ms, () => void fn()),
+    });
+    const route = alertmanagerRoute({
+      token: TOKEN,
+      logger: silentLogger,
+      dedupe: deps.dedupe,
+      accept: (p) => runtime.enqueue(p),
+    });
+    return { runtime, route };
   });
-  const route = alertmanagerRoute({
-    token: TOKEN,
-    logger: silentLogger,
-    dedupe: deps.dedupe,
-    accept: (p) => runtime.enqueue(p),
-  });
+  for (const c of shared) {
+    while (!(await c.isHealthy())) await new Promise((r) => setTimeout(r, 20));
+  }
+  const drainAll = () => Promise.all(fleet.map((r) => r.runtime.drain()));
 
   const acks: number[] = [];
   let refused = 0;
@@ -258,6 +298,7 @@ export async function run(): Promise<string> {
         const at = tick + peer * PEER_DELAY_MS;
         vt.at(at, () => {
           const body = payload(w, tick, peer);
+          const { route } = fleet[notifications % REPLICAS]!;
           notifications++;
           const t0 = performance.now();
           void callRoute(route, body).then((status) => {
@@ -271,9 +312,11 @@ export async function run(): Promise<string> {
     }
   }
   await vt.run(T0 + RESOLVE_AT_MS + 10 * 60_000);
-  await runtime.drain();
+  await drainAll();
   await vt.run(T0 + RESOLVE_AT_MS + 20 * 60_000);
-  await runtime.drain();
+  await drainAll();
+  await Promise.all(shared.map((c) => c.close()));
+  await redis?.stop();
 
   // Measured at the fake GitHub: writes per sliding 60 s window.
   const times = gh.writes.map((w) => w.at).sort((a, b) => a - b);
@@ -291,7 +334,8 @@ export async function run(): Promise<string> {
   const signals = states.reduce((n, s) => n + (s?.signals.length ?? 0) + (s?.signalOverflow ?? 0), 0);
   const keys = new Set(gh.issues.map((i) => parseMarker(i.body, "incident")));
   const lastWriteS = ((times.at(-1) ?? T0) - T0) / 1000;
-  log(`notifications=${notifications} refused=${refused} acks=${acks.length} backlog=${runtime.backlog}`);
+  const backlog = fleet.reduce((n, r) => n + r.runtime.backlog, 0);
+  log(`notifications=${notifications} refused=${refused} acks=${acks.length} backlog=${backlog}`);
   log(
     `issues opened=${opened} distinct keys=${keys.size} closed=${closed} signals recorded=${signals}/${ALERTS}`,
   );
@@ -301,5 +345,6 @@ export async function run(): Promise<string> {
   log(
     `writes per alert=${(gh.writes.length / ALERTS).toFixed(4)}; ack p50=${sorted[Math.floor(sorted.length / 2)]?.toFixed(2)} ms (wall clock)`,
   );
-  return `storm: alerts=${ALERTS} issues=${opened} max_writes_per_60s=${maxPer60} writes=${gh.writes.length} ack_p99_ms=${Math.round(p99)} rss_mb=${Math.round(peakRss / 1024 / 1024)}`;
+  const replicas = REPLICAS > 1 ? `replicas=${REPLICAS} ` : "";
+  return `storm: ${replicas}alerts=${ALERTS} issues=${opened} max_writes_per_60s=${maxPer60} writes=${gh.writes.length} ack_p99_ms=${Math.round(p99)} rss_mb=${Math.round(peakRss / 1024 / 1024)}`;
 }

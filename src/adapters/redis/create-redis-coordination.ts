@@ -37,6 +37,8 @@ export interface RedisCoordination {
   isHealthy(): Promise<boolean>;
   /** Ends waiting loops (they reject), then closes the connection. */
   close(): Promise<void>;
+  /** Commands sent and not yet answered (diagnostics; the storm benchmark waits on it between time steps). */
+  pendingCommands(): number;
 }
 
 /** GitHub's secondary limits on content-creating requests (docs: "Rate limits for the REST API"). */
@@ -103,6 +105,9 @@ export function createRedisCoordination(
       } catch {
         return false;
       }
+    },
+    pendingCommands() {
+      return client.commandQueue.length;
     },
     async close() {
       abort.abort();

@@ -76,6 +76,11 @@ describe("Redis coordination when Redis goes away", () => {
     open.push(c);
     await allHealthy([c]);
     expect(await c.isHealthy()).toBe(true);
+    // A command in flight is visible until Redis answers it.
+    const seen = c.dedupe.firstSeen("health-probe", 1_000);
+    expect(c.pendingCommands()).toBeGreaterThan(0);
+    expect(await seen).toBe(true);
+    expect(c.pendingCommands()).toBe(0);
     await redis.kill();
     await sleep(100);
     expect(await c.isHealthy()).toBe(false);
