@@ -216,7 +216,7 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   if (hasPathless) {
     const req: GateRequirement = {
-      path: STEPS_PATH,
+      path: risk.reasons.some((r) => r.code === "imperative-step") ? STEPS_PATH : "(changes not tied to a file)",
       owners: securityTeams.map((t) => `@${t}`),
       approvedBy: eligible.map((e) => e.login),
       status: "pending",

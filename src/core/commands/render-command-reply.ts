@@ -65,7 +65,14 @@ export function renderCommandReply(
     .sort((a, b) => a.line - b.line)
     .map((o) => {
       const icon = o.status === "done" ? "✅" : "❌";
-      const shown = `\`${o.text.replace(/`/g, "'").replace(/\s+/g, " ").slice(0, 80)}\``;
+      // Quoted user text stays in a code span and can neither open nor close an HTML comment.
+      const quoted = o.text
+        .replace(/`/g, "'")
+        .replace(/\s+/g, " ")
+        .slice(0, 80)
+        .replace(/<!--/g, "<!\u200b--")
+        .replace(/-->/g, "--\u200b>");
+      const shown = `\`${quoted}\``;
       return `- ${icon} ${shown}: ${o.message}`;
     });
   const records = outcomes.flatMap((o) => (o.record ? [formatCommandRecord(o.record)] : []));
