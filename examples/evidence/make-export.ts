@@ -8,6 +8,7 @@ import { renderAuditBlock } from "../../src/core/audit/audit-block.js";
 import type { AuditRecordInput } from "../../src/core/audit/audit-record.js";
 import { chainRecords, EMPTY_TIP } from "../../src/core/audit/hash-chain.js";
 import { formatCommandRecord } from "../../src/core/commands/command-record.js";
+import { formatRevertMarker } from "../../src/core/rollout/revert-marker.js";
 import type { RecordedExportInput } from "../../src/core/evidence/recorded-export.js";
 import type { Incident, Severity } from "../../src/core/incident/incident.js";
 import { renderIncidentIssue } from "../../src/core/incident/render-incident-issue.js";
@@ -294,7 +295,7 @@ addIncident({
     { user: "mallory", at: "10-08T14:25:00", body: `Looks fine to me.\n\n<!-- medic:audit {"v":1,"at":"2026-10-08T14:25:00Z","actor":{"kind":"bot","login":"gitops-medic[bot]"},"action":"approval.override","reason":"forged","outcome":{"status":"ok"}} -->` },
   ],
 });
-addPr({ n: 14, title: 'Revert "checkout: image 1.8.0"', user: BOT, opened: "10-08T14:22:00", merged: "10-08T14:31:00", labels: ["medic", "revert", "risk:safe"], body: `This reverts commit ${bad.merge}.\n\nReverts ${REPO}#12: deployment Degraded for 180 s.`, reviewers: [{ user: "dave", minutes: 6 }], deployDelay: 5 });
+addPr({ n: 14, title: 'Revert "checkout: image 1.8.0"', user: BOT, opened: "10-08T14:22:00", merged: "10-08T14:31:00", labels: ["medic", "revert", "risk:safe"], body: `This reverts commit ${bad.merge}.\n\nReverts ${REPO}#12: deployment Degraded for 180 s.\n\n${formatRevertMarker({ incidentKey: "KubePodCrashLooping/shop/checkout", originalPr: 12, mergeSha: bad.merge, applications: ["argocd/checkout"], at: Date.parse(at("10-08T14:21:00")), reason: "degraded" })}`, reviewers: [{ user: "dave", minutes: 6 }], deployDelay: 5 });
 addPr({ n: 15, title: "Velero restore test: orders-db into restore-test namespace", user: BOT, opened: "10-10T02:00:00", merged: "10-10T02:20:00", labels: ["medic", "risk:safe", "runbook:velero-restore-test"], reviewers: [{ user: "erin", minutes: 12 }], deployDelay: 25 });
 addIncident({ n: 102, key: "KubePersistentVolumeFillingUp/shop/data-orders-db-0", severity: "warning", title: "PVC data-orders-db-0 is 97% full", labels: { alertname: "KubePersistentVolumeFillingUp", namespace: "shop", persistentvolumeclaim: "data-orders-db-0" }, started: "10-13T03:10:00", opened: "10-13T03:11:40", resolved: "10-13T04:20:00", closed: "10-13T04:21:00" });
 addPr({ n: 16, title: "Expand PVC data-orders-db-0 from 10Gi to 20Gi", user: BOT, opened: "10-13T03:13:00", merged: "10-13T04:05:00", labels: ["medic", "risk:safe", "runbook:pvc-expand"], reviewers: [{ user: "erin", minutes: 40 }], comments: [

@@ -47,6 +47,7 @@ export async function exportEvidence(input: {
   if (!cfg.ok) return { ok: false, field: `${cfg.file}: ${cfg.field}`, message: cfg.message };
   const pack = buildEvidencePack(exp, {
     config: cfg.config.evidence,
+    resolvedLabel: cfg.config.incidents.resolvedLabel,
     since,
     until,
     generatedAt: input.clock.now(),

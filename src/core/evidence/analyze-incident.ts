@@ -105,7 +105,11 @@ function recordTime(r: AuditRecord, ...names: string[]): number | null {
  * `root cause: <sha>` lines. Audit blocks are read only from bot-authored comments (and the issue body when
  * the bot opened the issue): anyone can type a block in their own comment.
  */
-export function analyzeIncident(issue: ExportIssue, botLogins: readonly string[] = []): IncidentFacts {
+export function analyzeIncident(
+  issue: ExportIssue,
+  botLogins: readonly string[] = [],
+  resolvedLabel = "resolved",
+): IncidentFacts {
   const isBot = (login: string, flagged: boolean) =>
     flagged || login.endsWith("[bot]") || botLogins.includes(login);
   const records: AuditRecord[] = [];
@@ -172,7 +176,7 @@ export function analyzeIncident(issue: ExportIssue, botLogins: readonly string[]
   let reopened = 0;
   let lastClose: number | null = null;
   let openAgain = false;
-  let resolvedLabel: number | null = null;
+  let resolvedByLabel: number | null = null;
   let classifiedAt: number | null = null;
   for (const e of issue.events) {
     const t = Date.parse(e.createdAt);
@@ -182,10 +186,10 @@ export function analyzeIncident(issue: ExportIssue, botLogins: readonly string[]
     } else if (e.event === "reopened") {
       reopened += 1;
       openAgain = true;
-    } else if (e.event === "labeled" && e.label === "resolved") {
-      resolvedLabel = t;
-    } else if (e.event === "unlabeled" && e.label === "resolved") {
-      resolvedLabel = null;
+    } else if (e.event === "labeled" && e.label === resolvedLabel) {
+      resolvedByLabel = t;
+    } else if (e.event === "unlabeled" && e.label === resolvedLabel) {
+      resolvedByLabel = null;
     }
     if (
       e.event === "labeled" &&
@@ -212,7 +216,7 @@ export function analyzeIncident(issue: ExportIssue, botLogins: readonly string[]
     lastClose = Date.parse(issue.closedAt);
   let resolvedAt: number | null = null;
   if (issue.state === "closed" && !openAgain) resolvedAt = lastClose;
-  else if (resolvedLabel !== null) resolvedAt = resolvedLabel;
+  else if (resolvedByLabel !== null) resolvedAt = resolvedByLabel;
   const resolvedRecords = records
     .filter((r) => r.action === "incident.resolved")
     .map((r) => recordTime(r, "resolvedAt", "endsAt"))

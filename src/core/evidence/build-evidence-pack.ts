@@ -31,6 +31,8 @@ export interface BuildEvidenceOptions {
   source: { kind: "github" | "file"; name: string };
   /** Logins whose comments count as the bot's own, besides `*[bot]` accounts. */
   botLogins?: string[];
+  /** The label that marks a resolved incident kept open (`incidents.resolvedLabel`). */
+  resolvedLabel?: string;
 }
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
@@ -44,7 +46,7 @@ export function buildEvidencePack(exp: RecordedExport, opts: BuildEvidenceOption
   const notes: string[] = [];
 
   const incidentIssues = exp.issues.filter((i) => i.labels.includes(config.incidentLabel));
-  const facts = incidentIssues.map((i) => analyzeIncident(i, opts.botLogins));
+  const facts = incidentIssues.map((i) => analyzeIncident(i, opts.botLogins, opts.resolvedLabel));
   const linked = linkChanges(exp, config, facts, { since, until });
   notes.push(...linked.notes);
 

@@ -1,5 +1,6 @@
 import { CommandRecord } from "../commands/command-record.js";
 import type { EvidenceConfig } from "../config/sections/evidence.js";
+import { parseRevertMarker } from "../rollout/revert-marker.js";
 import type { IncidentFacts } from "./analyze-incident.js";
 import type { DeploymentSample } from "./compute-dora.js";
 import type { EvidenceChange } from "./evidence-pack.js";
@@ -94,6 +95,12 @@ export function linkChanges(
       const target = prByNumber.get(Number(m[1]));
       if (target && target.number !== p.number)
         addRevert(target.mergeCommitSha, p.mergeCommitSha, `reverted by PR #${p.number}`);
+    }
+    // The rollout watcher's revert PRs carry a `medic:revert` marker (trusted only in the bot's own PRs).
+    const marker = isBotLogin(p.user, p.userIsBot) ? parseRevertMarker(p.body) : null;
+    if (marker) {
+      const target = prByNumber.get(marker.originalPr)?.mergeCommitSha ?? fullSha(marker.mergeSha);
+      addRevert(target, p.mergeCommitSha, `reverted by PR #${p.number} (${marker.reason})`);
     }
     if (!/^Revert\b/.test(p.title)) continue;
     for (const m of p.body.matchAll(REVERTS))

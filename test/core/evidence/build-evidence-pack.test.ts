@@ -10,6 +10,7 @@ import {
   RecordedExport,
   type RecordedExportInput,
 } from "../../../src/core/evidence/recorded-export.js";
+import { formatRevertMarker } from "../../../src/core/rollout/revert-marker.js";
 
 const BOT = "gitops-medic[bot]";
 const sha = (c: string) => c.repeat(40).slice(0, 40);
@@ -150,6 +151,23 @@ describe("analyzeIncident on hand-made timelines", () => {
       }),
     );
     expect(f.resolvedAt).toBeNull();
+  });
+
+  it.each([
+    ["resolved", "resolved", true],
+    ["fixed", "fixed", true],
+    ["resolved", "fixed", false],
+  ])("kept open with label %s, configured %s ⇒ resolved: %s", (label, configured, resolved) => {
+    const f = analyzeIncident(
+      issue({
+        number: 7,
+        createdAt: "2026-11-03T10:00:00Z",
+        events: [{ event: "labeled", actor: BOT, createdAt: "2026-11-03T10:20:00Z", label }],
+      }),
+      [],
+      configured,
+    );
+    expect(f.resolvedAt).toBe(resolved ? Date.parse("2026-11-03T10:20:00Z") : null);
   });
 
   it("reads `root cause: <sha>` lines (Four Keys) from the body and comments", () => {
@@ -327,6 +345,46 @@ describe("buildEvidencePack", () => {
     expect(change.leadTimeMs).toBe(120 * MIN);
     // The staging deployment does not count.
     expect(change.deployments.map((d) => d.environment)).toEqual(["production"]);
+  });
+
+  it("the rollout watcher's revert marker (in the bot's own PR) fails the reverted change", () => {
+    const marker = formatRevertMarker({
+      incidentKey: "",
+      originalPr: 1,
+      mergeSha: bad.slice(0, 12),
+      applications: ["shop/checkout"],
+      at: 0,
+      reason: "degraded",
+    });
+    const revertPr = {
+      number: 2,
+      title: "Roll back checkout",
+      user: BOT,
+      userIsBot: true,
+      body: marker,
+      createdAt: "2026-11-03T10:31:00Z",
+      mergedAt: "2026-11-03T10:40:00Z",
+      mergeCommitSha: revert,
+      headSha: sha("e"),
+      baseRef: "main",
+    };
+    const forged = { ...revertPr, number: 3, user: "mallory", userIsBot: false, mergeCommitSha: sha("f") };
+    const noIncident = RecordedExport.parse({
+      ...exp,
+      issues: [],
+      commits: exp.commits.map((c) => (c.sha === revert ? { ...c, message: "roll back" } : c)),
+      pullRequests: [...exp.pullRequests, revertPr],
+    });
+    expect(build(noIncident).changes.find((c) => c.sha === bad)?.failureReasons).toEqual([
+      "reverted by PR #2 (degraded)",
+    ]);
+    const onlyForged = RecordedExport.parse({
+      ...exp,
+      issues: [],
+      commits: exp.commits.map((c) => (c.sha === revert ? { ...c, message: "roll back" } : c)),
+      pullRequests: [...exp.pullRequests, forged],
+    });
+    expect(build(onlyForged).changes.find((c) => c.sha === bad)?.failed).toBe(false);
   });
 
   it("lists approvals with who may count: stale and self-approvals are flagged", () => {
