@@ -1,4 +1,5 @@
 import { CODEOWNERS_PATHS, type Codeowners, parseCodeowners } from "../core/approval/parse-codeowners.js";
+import { parseRemediationMarker } from "../core/approval/remediation-marker.js";
 import type { RemediationConfig } from "../core/config/sections/remediation.js";
 import { hashPlan } from "../core/plan/hash-plan.js";
 import type { RemediationPlan } from "../core/plan/remediation-plan.js";
@@ -246,7 +247,7 @@ async function write(ctx: WriteContext, existing: PullRequestSummary | null): Pr
     plan,
     planHash: ctx.planHash,
     incident: ctx.input.incident,
-    requester: ctx.input.requester,
+    requester: keptRequester(existing, ctx.input.requester),
     headSha,
     unownedPaths: reviewers.unowned,
   });
@@ -378,8 +379,18 @@ async function pickReviewers(ctx: WriteContext) {
     codeowners,
     paths: ctx.plan.changes.map((c) => c.path),
     org: ctx.deps.changeRequests.owner,
-    exclude: [ctx.input.requester, ctx.deps.bot.login],
+    exclude: [ctx.input.requester, keptRequester(ctx.pr, ctx.input.requester), ctx.deps.bot.login],
   });
+}
+
+/**
+ * The requester recorded on an existing PR survives an update: the approval gate refuses the requester's
+ * own approval, so an automatic refresh (no requester) must never erase who asked.
+ */
+function keptRequester(existing: PullRequestSummary | null, requester: string | null): string | null {
+  if (!existing) return requester;
+  const marker = parseRemediationMarker(existing.body);
+  return (marker.ok ? marker.marker.requester : null) ?? requester;
 }
 
 function commitMessage(ctx: WriteContext): string {

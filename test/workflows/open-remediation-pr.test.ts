@@ -171,6 +171,14 @@ describe("openRemediationPr over the GitHub API", () => {
     expect(gh.comments.get(42)).toHaveLength(1);
   });
 
+  it("an automatic update keeps the requester recorded by /remediate (the gate refuses their approval)", async () => {
+    await run(githubDeps(), "alice");
+    await run(githubDeps({ plan: rollbackPlanner("1.3.9") }), null);
+    const marker = parseRemediationMarker(gh.openPulls()[0]!.body);
+    expect(marker).toMatchObject({ ok: true, marker: { requester: "alice" } });
+    expect(gh.openPulls()[0]!.body).toContain("| Requested by | @alice |");
+  });
+
   it("once a person pushes, the bot stops, says so once on the PR, and never writes the branch again", async () => {
     const { branch } = (await run()) as { branch: string };
     const human = gh.pushAsHuman(branch, { "apps/checkout/deployment.yaml": "# mine\n" });
