@@ -64,7 +64,7 @@ export function createApprovalEvaluator(app: Probot, deps: AppDeps): ReevaluateA
 /**
  * `medic/approval` is re-evaluated whenever one of its inputs changes: a push, reopen or ready-for-review
  * (head SHA), an edited body (requester marker), a review submitted, dismissed or edited, and a re-run
- * requested from the checks UI (also the "merge-time" re-check).
+ * requested from the checks UI for the run or its suite (also the "merge-time" re-check).
  */
 export function registerApproval(app: Probot, deps: AppDeps): ReevaluateApproval {
   const reevaluate = createApprovalEvaluator(app, deps);
@@ -85,6 +85,10 @@ export function registerApproval(app: Probot, deps: AppDeps): ReevaluateApproval
   app.on("check_run.rerequested", async (context) => {
     if (context.payload.check_run.name !== APPROVAL_CHECK_NAME) return;
     for (const pr of context.payload.check_run.pull_requests) await reevaluate(context, pr.number);
+  });
+  // "Re-run all checks" re-requests the whole suite.
+  app.on("check_suite.rerequested", async (context) => {
+    for (const pr of context.payload.check_suite.pull_requests) await reevaluate(context, pr.number);
   });
   return reevaluate;
 }

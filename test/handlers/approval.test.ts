@@ -5,6 +5,9 @@ import { registerCommands } from "../../src/handlers/commands.js";
 import checkRerequested from "../fixtures/events/check_run.rerequested.medic-approval.json" with {
   type: "json",
 };
+import suiteRerequested from "../fixtures/events/check_suite.rerequested.rerun-all-checks.json" with {
+  type: "json",
+};
 import holdOnPr from "../fixtures/events/issue_comment.created.hold-on-pr.json" with { type: "json" };
 import prOpened from "../fixtures/events/pull_request.opened.destructive-remediation.json" with {
   type: "json",
@@ -243,6 +246,21 @@ describe("medic/approval through probot.receive", () => {
       { commentId: 77002, content: "eyes" },
       { commentId: 77002, content: "+1" },
     ]);
+  });
+
+  it("'Re-run all checks' (check_suite rerequested) re-evaluates the PRs of the suite", async () => {
+    const state = fakeState({ body: `Remediation.\n\n${MARKER}\n` });
+    destructivePr(state);
+    const writes = nock("https://api.github.com");
+    expectCheckRun(writes, {
+      head_sha: H1,
+      conclusion: "failure",
+      title: "Destructive change: needs 1 security code owner approval at 1111111",
+    });
+    serveFakeGitHub(state);
+    const { receive } = setup(state);
+    await receive("check_suite", suiteRerequested);
+    expect(writes.isDone()).toBe(true);
   });
 
   it("a redelivered /hold is not recorded twice", async () => {
