@@ -7,6 +7,7 @@ import type { AppDeps } from "../../src/app-deps.js";
 import { defaultMedicConfig } from "../../src/core/config/medic-config.js";
 import type { Incident } from "../../src/core/incident/incident.js";
 import { renderIncidentState } from "../../src/core/incident/incident-state.js";
+import { registerCommands } from "../../src/handlers/commands.js";
 import { registerRemediation } from "../../src/handlers/remediation.js";
 import { buildIncidentsFromAlert } from "../../src/workflows/build-incidents-from-alert.js";
 import { manualClock } from "../../src/workflows/ports/clock.js";
@@ -339,5 +340,48 @@ describe("auto-merge of safe remediations (remediation.autoMergeSafe)", () => {
     const payload = suiteCompleted("feature/x", "a".repeat(40), 1);
     await probot.receive({ id: "cs-5", name: "check_suite", payload } as never);
     expect(gh.log).toEqual([]);
+  });
+});
+
+describe("/remediate through the slash-command flow", () => {
+  it("a writer's /remediate comment on the incident ⇒ one PR naming them, and a reply with the link", async () => {
+    const withCommands = createTestProbot();
+    const cluster = loadClusterSnapshot(
+      read("examples/cluster/crashloop-checkout.yaml"),
+      "crashloop-checkout.yaml",
+    );
+    if (!cluster.ok) throw new Error(cluster.message);
+    const d = deps();
+    await withCommands.load((app) => {
+      const { remediate } = registerRemediation(app, d, { cluster: cluster.cluster });
+      registerCommands(app, d, { remediate }, async () => {});
+    });
+    const { payload: opened } = incidentIssueEvent("opened");
+    gh.issues.set(7, opened.issue);
+    gh.permissions.set("alice", "write");
+    // biome-ignore lint/suspicious/noExplicitAny: a recorded payload edited field by field
+    const payload = webhookExample<Record<string, any>>("issue_comment", "created");
+    Object.assign(payload.repository, { name: "gitops", full_name: "acme/gitops", default_branch: "main" });
+    payload.repository.owner.login = "acme";
+    payload.installation = { id: 4242, node_id: "x" };
+    payload.issue = opened.issue;
+    payload.comment = {
+      ...payload.comment,
+      id: 991,
+      body: "/remediate",
+      user: { ...payload.comment.user, login: "alice", type: "User" },
+    };
+    payload.sender = { ...payload.sender, login: "alice", type: "User" };
+    await withCommands.receive({ id: "c-1", name: "issue_comment", payload } as never);
+
+    expect(gh.openPulls()).toHaveLength(1);
+    const pr = gh.openPulls()[0]!;
+    expect(pr.body).toContain('"requester":"alice"');
+    const bodies = gh.comments.get(7)!.map((c) => c.body);
+    expect(bodies.some((b) => b.includes(`Remediation pull request #${pr.number} is open`))).toBe(true);
+    // The command flow escapes action messages (mentions and #refs neutralised).
+    expect(
+      bodies.some((b) => b.includes(`\`/remediate\`: Opened remediation pull request #&#8203;${pr.number}`)),
+    ).toBe(true);
   });
 });
