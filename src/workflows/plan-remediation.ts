@@ -386,7 +386,8 @@ export async function readPlanFiles(
   for (const prefix of prefixes) {
     for (const p of await repo.listFiles(prefix)) if (PLANNED_FILE.test(p)) paths.add(p);
   }
-  // Storage classes and Argo CD Applications often live outside the workload paths.
+  // StorageClasses and Argo CD Applications are read from these paths too: list their folders in
+  // workloads.paths when it is set (the example repository lists apps, argocd and infra).
   if (paths.size > MAX_FILES) {
     return {
       ok: false,

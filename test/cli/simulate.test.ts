@@ -130,6 +130,29 @@ describe("medic simulate", () => {
     }
   });
 
+  it("a notification with two alerts of different targets gives two incidents, each decided", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "medic-sim2-"));
+    try {
+      const a = JSON.parse(readFileSync(join(root, "examples/alerts/pvc-full-orders-db.json"), "utf8"));
+      const b = JSON.parse(readFileSync(join(root, "examples/alerts/pvc-full-archive.json"), "utf8"));
+      a.alerts.push(b.alerts[0]);
+      delete a.alerts[0].labels.node;
+      delete a.alerts[1].labels.node;
+      writeFileSync(join(dir, "two.json"), JSON.stringify(a));
+      const r = await sim("--alert", join(dir, "two.json"), "--format", "json");
+      const out = JSON.parse(r.stdout) as { incident: { key: string }; status: string; reason: string }[];
+      expect(out.map((o) => [o.incident.key, o.status])).toEqual([
+        ["KubePersistentVolumeFillingUp/data/pgdata-orders-db", "planned"],
+        ["KubePersistentVolumeFillingUp/data/orders-db-archive", "failed"],
+      ]);
+      // Without a cluster the storage class comes from the repository: cinder-hdd cannot grow.
+      expect(out[1]?.reason).toContain("cinder-hdd does not allow volume expansion");
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [
       ["--alert", "examples/alerts/nope.json"],
