@@ -140,6 +140,27 @@ describe("the blueprint runbooks open their PRs against examples/gitops through 
       marker: { incidentKey: incident.key, runbook: c.name },
     });
     expect(pr.body).toContain(`| Risk | **${c.risk}** |`);
+    // Every section a reviewer needs, from the plan the runbook engine made.
+    for (const heading of [
+      "### Diagnosis evidence",
+      "### Changes",
+      "### Risk",
+      "### Approvals required",
+      "### Imperative steps (run only after approval)",
+      "### How to undo",
+    ]) {
+      expect(pr.body).toContain(heading);
+    }
+    expect(pr.body).toContain("[#7 ");
+    expect(pr.body).toMatch(/\| Runbook version \| `[^`]+` \|/);
+    for (const path of Object.keys(c.files)) expect(pr.body).toContain(`+++ b/${path}`);
+    if (c.name === "node-pressure") {
+      expect(pr.body).toMatch(/- `[a-z0-9-]+` `cordon` \(safe\)/);
+      expect(pr.body).toMatch(/- `[a-z0-9-]+` `drain` \(destructive\)/);
+      expect(pr.body).toContain("security CODEOWNER");
+    } else {
+      expect(pr.body).toContain("_None: merging this PR is the whole remediation._");
+    }
     expect(pr.body.length).toBeLessThan(65_000);
     expect(
       gh.comments
