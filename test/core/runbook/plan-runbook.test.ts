@@ -301,6 +301,56 @@ describe("crashloop-rollback where the image is not in a plain manifest", () => 
     if (res.ok) expect(res.plan.suggestions[0]?.body).toContain("Exit code 2");
   });
 
+  it("Argo Rollout with two containers: only the crashing container's image changes", () => {
+    const res = plan(
+      {
+        alertname: "KubePodCrashLooping",
+        namespace: "payments",
+        pod: "payments-58b9d7c6f4-2kfjw",
+        container: "payments",
+      },
+      {
+        clusterKnown: true,
+        workload: { kind: "Rollout", name: "payments", namespace: "payments", via: "test" },
+        pod: pod(
+          "payments",
+          "payments-58b9d7c6f4-2kfjw",
+          "payments",
+          "registry.example.com/payments/payments-api:5.3.0",
+        ),
+        revisions: [
+          {
+            name: "payments-58b9d7c6f4",
+            revision: 12,
+            images: {
+              payments: "registry.example.com/payments/payments-api:5.3.0",
+              "audit-shipper": "registry.example.com/platform/audit-shipper:0.9.4",
+            },
+            replicas: 1,
+            readyReplicas: 0,
+          },
+          {
+            name: "payments-7c9f8d6b5",
+            revision: 11,
+            images: {
+              payments: "registry.example.com/payments/payments-api:5.2.7",
+              "audit-shipper": "registry.example.com/platform/audit-shipper:0.9.3",
+            },
+            replicas: 4,
+            readyReplicas: 4,
+          },
+        ],
+      },
+    );
+    expect(changed(res)).toEqual({
+      "apps/payments/rollout.yaml": {
+        removed: ["          image: registry.example.com/payments/payments-api:5.3.0"],
+        added: ["          image: registry.example.com/payments/payments-api:5.2.7"],
+      },
+    });
+    if (res.ok) expect(res.plan.target).toBe("Rollout payments/payments");
+  });
+
   it("Helm values file (mapping in medic.yml): sets image.tag from the git history of the values file", () => {
     const current = files.find((f) => f.path === "apps/frontend/values-prod.yaml")!.text;
     const res = plan(
