@@ -65,11 +65,13 @@ export async function evaluateApproval(
       : { ok: false, reason: "not read: the change is safe" };
 
   // 5. Reviews, pushers and the bot's own command records.
-  const [reviews, commits, comments] = await Promise.all([
+  const [reviews, commits, comments, pushers] = await Promise.all([
     deps.pulls.listReviews(number),
     deps.pulls.listCommits(number),
     deps.conversation.listComments(number),
+    deps.pulls.listPushers(pr),
   ]);
+  if (!pushers.complete) deps.logger.warn({ pr: number, headRepo: pr.headRepo }, "push activity unreadable");
   const state = readCommandState(comments, deps.botLogin);
   const base: Omit<GateInput, "memberships"> = {
     risk,
@@ -77,6 +79,7 @@ export async function evaluateApproval(
     pr: { author: pr.author, headSha: pr.headSha },
     requester,
     commits,
+    pushers: pushers.logins,
     reviews,
     commandApprovals: [...state.approvals.values()],
     hold: state.hold,

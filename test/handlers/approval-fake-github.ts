@@ -50,6 +50,8 @@ export interface FakeState {
   /** Pending (invited) members: listed with state "pending". */
   pendingMembers?: Record<string, string[]>;
   roles: Record<string, { permission: string; role_name: string }>;
+  /** Logins in the head branch's push activity. */
+  pushes: string[];
   // What the bot wrote.
   checkRuns: Record<string, unknown>[];
   posted: { body: string }[];
@@ -71,6 +73,7 @@ export function fakeState(over: Partial<FakeState> = {}): FakeState {
     commits: [{ sha: H1, author: BOT, committer: BOT }],
     teams: { "acme/security": ["sam", "sid", "rita"] },
     roles: {},
+    pushes: ["gitops-medic[bot]"],
     checkRuns: [],
     posted: [],
     reactions: [],
@@ -119,7 +122,11 @@ export function serveFakeGitHub(state: FakeState): nock.Scope {
           merged: false,
           user: BOT,
           body: state.body,
-          head: { ref: "medic/scale-down/shop", sha: state.headSha },
+          head: {
+            ref: "medic/scale-down/shop",
+            sha: state.headSha,
+            repo: { full_name: "Codertocat/Hello-World" },
+          },
           base: { ref: "master", sha: BASE_SHA },
         },
       ];
@@ -128,6 +135,20 @@ export function serveFakeGitHub(state: FakeState): nock.Scope {
     .reply((uri) => {
       log("GET", uri);
       return [200, { merge_base_commit: { sha: MERGE_BASE }, files: [] }];
+    })
+    .get(`${REPO}/activity`)
+    .query(true)
+    .reply((uri) => {
+      log("GET", uri);
+      return [
+        200,
+        state.pushes.map((login, i) => ({
+          id: i + 1,
+          activity_type: "push",
+          ref: "refs/heads/medic/scale-down/shop",
+          actor: { login, type: "User" },
+        })),
+      ];
     })
     .get(`${REPO}/pulls/2/files`)
     .query(true)

@@ -148,6 +148,32 @@ describe("medic/approval through probot.receive", () => {
     // rita's team membership is never even asked: she is excluded first.
   });
 
+  it("a security owner who pushed to the branch (repository activity) does not count", async () => {
+    const state = fakeState({ body: `Remediation.\n\n${MARKER}\n`, pushes: ["gitops-medic[bot]", "sam"] });
+    destructivePr(state);
+    state.reviews.push({
+      id: 1,
+      user: { login: "sam", type: "User" },
+      state: "APPROVED",
+      commit_id: H1,
+      submitted_at: "2026-11-27T12:05:00Z",
+    });
+    const writes = nock("https://api.github.com");
+    expectCheckRun(
+      writes,
+      {
+        head_sha: H1,
+        conclusion: "failure",
+        title: "Destructive change: needs 1 security code owner approval at 1111111",
+      },
+      ["@sam (review): not counted — pushed commits to the pull request"],
+    );
+    serveFakeGitHub(state);
+    const { receive } = setup(state);
+    await receive("pull_request_review", ownerApproves);
+    expect(writes.isDone()).toBe(true);
+  });
+
   it("a safe PR gets a success that says normal review applies (CODEOWNERS not read)", async () => {
     const state = fakeState({ body: "a normal PR" });
     state.files = [{ filename: "apps/shop/web.yaml", status: "modified" }];

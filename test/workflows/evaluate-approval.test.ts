@@ -24,6 +24,7 @@ function fakePulls(
     body?: string;
     state?: "open" | "closed";
     reviews?: Awaited<ReturnType<PullRequestReader["listReviews"]>>;
+    pushers?: string[];
   } = {},
 ) {
   const reads: string[] = [];
@@ -33,6 +34,8 @@ function fakePulls(
     state: over.state ?? "open",
     merged: false,
     headSha: HEAD,
+    headRef: "medic/x",
+    headRepo: "o/r",
     baseRef: "main",
     mergeBaseSha: MB,
     body: over.body ?? "",
@@ -46,6 +49,7 @@ function fakePulls(
     },
     listCommits: async () => [],
     listReviews: async () => over.reviews ?? [],
+    listPushers: async () => ({ logins: over.pushers ?? [], complete: true }),
   };
   return { pulls, reads };
 }
@@ -124,6 +128,26 @@ describe("evaluateApproval (workflow over struct fakes)", () => {
     const { res, published } = await run(fakePulls({ state: "closed" }).pulls);
     expect(res).toEqual({ kind: "skipped", reason: "pull request is not open" });
     expect(published).toEqual([]);
+  });
+
+  it("someone who pushed to the head branch (activity log) does not count, even without a commit of theirs", async () => {
+    const texts = {
+      "MB:apps/web.yaml": deploy(4),
+      "HEAD:apps/web.yaml": deploy(0),
+      "main:.github/CODEOWNERS": "/apps/ @acme/security\n",
+    };
+    const reviews = [
+      { id: 1, user: { login: "sam", type: "User" }, state: "APPROVED", commitId: HEAD, submittedAt: "t" },
+    ];
+    const { published } = await run(
+      fakePulls({ files: [{ path: "apps/web.yaml", status: "modified" }], texts, reviews, pushers: ["Sam"] })
+        .pulls,
+      { isActiveMember: async () => true },
+    );
+    expect(published[0]!.conclusion).toBe("failure");
+    expect(published[0]!.summary).toContain(
+      "@sam (review): not counted — pushed commits to the pull request",
+    );
   });
 
   it("an invited (pending) team member is not a member: only active memberships count", async () => {

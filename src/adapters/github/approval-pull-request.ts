@@ -27,6 +27,8 @@ export function createGitHubPullRequestReader(
         state: pr.state === "open" ? "open" : "closed",
         merged: pr.merged ?? false,
         headSha: pr.head.sha,
+        headRef: pr.head.ref,
+        headRepo: pr.head.repo?.full_name ?? `${repo.owner}/${repo.repo}`,
         baseRef: pr.base.ref,
         mergeBaseSha: cmp.merge_base_commit.sha,
         body: pr.body ?? "",
@@ -74,6 +76,28 @@ export function createGitHubPullRequestReader(
         author: c.author ? { login: c.author.login, type: c.author.type } : null,
         committer: c.committer ? { login: c.committer.login, type: c.committer.type } : null,
       }));
+    },
+    async listPushers({ headRef, headRepo }) {
+      const [owner, name] = headRepo.split("/") as [string, string];
+      try {
+        const list = await octokit.paginate(octokit.rest.repos.listActivities, {
+          owner,
+          repo: name,
+          ref: `refs/heads/${headRef}`,
+          per_page: 100,
+        });
+        const logins = new Set<string>();
+        for (const a of list) {
+          if (["push", "force_push", "branch_creation"].includes(a.activity_type) && a.actor)
+            logins.add(a.actor.login);
+        }
+        return { logins: [...logins], complete: true };
+      } catch (err) {
+        // 403/404: no access to the head repository's activity (e.g. a fork). Anything else is unexpected.
+        const status = statusOf(err);
+        if (status === 403 || status === 404) return { logins: [], complete: false };
+        throw err;
+      }
     },
     async listReviews(number): Promise<ReviewInput[]> {
       const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {

@@ -37,6 +37,8 @@ export interface GateInput {
   /** Who asked for the change (from the remediation marker); `null` when the PR has none. */
   requester: string | null;
   commits: readonly CommitInput[];
+  /** Logins that pushed to the head branch (from the activity log), beyond commit authors and committers. */
+  pushers?: readonly string[];
   reviews: readonly ReviewInput[];
   /** Standing `/approve` records. */
   commandApprovals: readonly { actor: string; sha: string; at: string }[];
@@ -135,6 +137,7 @@ export function evaluateGate(input: GateInput): GateResult {
       if (a && a.login !== "web-flow") pushers.add(a.login.toLowerCase());
     }
   }
+  for (const p of input.pushers ?? []) pushers.add(p.toLowerCase());
   const author = input.pr.author.login.toLowerCase();
   const requester = input.requester?.toLowerCase() ?? null;
   const head = input.pr.headSha;
@@ -216,7 +219,9 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   if (hasPathless) {
     const req: GateRequirement = {
-      path: risk.reasons.some((r) => r.code === "imperative-step") ? STEPS_PATH : "(changes not tied to a file)",
+      path: risk.reasons.some((r) => r.code === "imperative-step")
+        ? STEPS_PATH
+        : "(changes not tied to a file)",
       owners: securityTeams.map((t) => `@${t}`),
       approvedBy: eligible.map((e) => e.login),
       status: "pending",

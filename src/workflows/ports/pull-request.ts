@@ -10,6 +10,9 @@ export interface PullRequestInfo {
   headSha: string;
   /** Base branch name (CODEOWNERS, config and runbooks are read from it, never from the head). */
   baseRef: string;
+  /** Head branch name and the repository it lives in (`owner/name`; a fork for fork PRs). */
+  headRef: string;
+  headRepo: string;
   /** The merge base of head and base: the "before" side of the diff GitHub shows. */
   mergeBaseSha: string;
   body: string;
@@ -27,4 +30,12 @@ export interface PullRequestReader {
   readFile(path: string, ref: string): Promise<string | null>;
   listCommits(number: number): Promise<CommitInput[]>;
   listReviews(number: number): Promise<ReviewInput[]>;
+  /**
+   * Everyone who pushed to the head branch (pushes, force-pushes, branch creation), from the repository
+   * activity API; `complete: false` when it could not be read (then only commit authors and committers
+   * are known).
+   */
+  listPushers(
+    pr: Pick<PullRequestInfo, "headRef" | "headRepo">,
+  ): Promise<{ logins: string[]; complete: boolean }>;
 }
