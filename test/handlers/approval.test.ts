@@ -174,6 +174,32 @@ describe("medic/approval through probot.receive", () => {
     expect(writes.isDone()).toBe(true);
   });
 
+  it("a review of commit A delivered after the push of B does not count for B", async () => {
+    const state = fakeState({ body: `Remediation.\n\n${MARKER}\n`, headSha: H2 });
+    destructivePr(state);
+    state.reviews.push({
+      id: 1,
+      user: { login: "sam", type: "User" },
+      state: "APPROVED",
+      commit_id: H1,
+      submitted_at: "2026-11-27T12:05:00Z",
+    });
+    const writes = nock("https://api.github.com");
+    expectCheckRun(
+      writes,
+      {
+        head_sha: H2,
+        conclusion: "failure",
+        title: "Destructive change: needs 1 security code owner approval at 2222222",
+      },
+      ["@sam (review): not counted — approved 1111111, not the head 2222222"],
+    );
+    serveFakeGitHub(state);
+    const { receive } = setup(state);
+    await receive("pull_request_review", ownerApproves); // the payload still says head 1111111
+    expect(writes.isDone()).toBe(true);
+  });
+
   it("a safe PR gets a success that says normal review applies (CODEOWNERS not read)", async () => {
     const state = fakeState({ body: "a normal PR" });
     state.files = [{ filename: "apps/shop/web.yaml", status: "modified" }];
