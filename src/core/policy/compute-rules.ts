@@ -148,10 +148,10 @@ function rewrite(value: unknown, kind: "controllers" | "cronjob"): unknown {
 }
 
 function finish(r: Omit<ComputedRule, "kinds" | "usesVariables">): ComputedRule {
-  const selectors = filters(r.match).map((f) => f.resources?.kinds);
   let kinds: Set<string> | "*" = new Set<string>();
-  for (const list of selectors) {
-    // A filter without kinds (possible inside `all`) does not narrow the kinds on its own.
+  // In `any`, a filter without kinds matches every kind; in `all`, another filter narrows the kinds.
+  if ((r.match.any ?? []).some((f) => !f.resources?.kinds || f.resources.kinds.length === 0)) kinds = "*";
+  for (const list of filters(r.match).map((f) => f.resources?.kinds)) {
     if (!list || list.length === 0) continue;
     for (const s of list) {
       const k = kindOfSelector(s);

@@ -233,10 +233,12 @@ const STANDARD: Record<string, Fn> = {
   map: ([ref, list], exp) => arr(list, "map").map((v) => exp(ref, v)),
   max: ([v]) => {
     const a = arr(v, "max");
+    // biome-ignore lint/complexity/useMathMinMax: JMESPath max() also takes strings, which Math.max cannot.
     return a.length === 0 ? null : a.reduce((m, x) => ((x as number) > (m as number) ? x : m));
   },
   min: ([v]) => {
     const a = arr(v, "min");
+    // biome-ignore lint/complexity/useMathMinMax: JMESPath min() also takes strings, which Math.min cannot.
     return a.length === 0 ? null : a.reduce((m, x) => ((x as number) < (m as number) ? x : m));
   },
   max_by: ([list, ref], exp) => {
