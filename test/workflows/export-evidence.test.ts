@@ -75,6 +75,11 @@ describe("exportEvidence on the example history", () => {
     expect(pack.overrides).toMatchObject([
       { number: 17, actor: "grace", check: "medic/approval", source: "command-record" },
     ]);
+    // #101's root cause was addressed when revert PR #14 reached production (success at 14:36).
+    const report = pack.doraReports.find((r) => r.incident === 101)!;
+    expect(report.final.rootCauseAddressedAt).toBe("2026-10-08T14:36:00.000Z");
+    expect(report.initial.howDiscovered).toMatch(/monitoring alert/);
+    expect(report.intermediate.recoveredAt).toBe("2026-10-08T14:41:00.000Z");
     // mallory's forged block in a comment on #101 is not an audit record.
     expect(pack.auditRecords.some((a) => a.record.reason === "forged")).toBe(false);
     expect(pack.auditRecords.every((a) => a.inLedger)).toBe(true);
@@ -93,6 +98,17 @@ describe("exportEvidence on the example history", () => {
     expect(res.pack.changes.every((c) => c.committedAt >= "2026-10-19" && c.committedAt < "2026-10-26")).toBe(
       true,
     );
+    expect(res.pack.notes.join(" ")).not.toMatch(/beyond the export/);
+  });
+
+  it("a range beyond the export says nothing is known outside it", async () => {
+    const res = await exportEvidence({
+      source: recordedExportSource(example, "export.json"),
+      since: "2026-09-01T00:00:00Z",
+      clock,
+    });
+    if (!res.ok) throw new Error(res.message);
+    expect(res.pack.notes.join(" ")).toMatch(/reaches beyond the export's 2026-10-05T00:00:00Z/);
   });
 
   it.each([

@@ -83,9 +83,9 @@ export function buildDoraReport(
       classifiedAt: iso(i.classifiedAt),
       description: i.title,
       howDiscovered:
-        i.startSource === "audit-record"
+        i.startSource === "incident-state" || i.startSource === "audit-record"
           ? "monitoring alert (Alertmanager) turned into an incident issue by gitops-medic"
-          : "incident issue opened",
+          : "incident issue opened by a person",
       origin:
         ctx.rootCauseShas.length > 0
           ? `change ${ctx.rootCauseShas.map((s) => s.slice(0, 12)).join(", ")}`
