@@ -588,3 +588,55 @@ describe("run limits", () => {
     if (a.ok && b.ok) expect(hashPlan(a.plan)).toBe(hashPlan(b.plan));
   });
 });
+
+describe("scaling a chart-deployed workload (Helm values with autoscaling.enabled)", () => {
+  const custom = buildRunbookRegistry([
+    {
+      file: "runbooks/hpa-maxed.yaml",
+      origin: "bundled",
+      text: `id: hpa-maxed
+title: Raise the floor of a maxed-out autoscaler
+version: 1.0.0
+match: { alertnames: [KubeHpaMaxedOut] }
+parameters:
+  - { name: namespace, type: dns1123-label, from: ["label:namespace"] }
+  - { name: workload, type: dns1123-subdomain, from: ["label:horizontalpodautoscaler"] }
+steps:
+  - { id: hpa, action: scale-hpa, optional: true, with: { namespace: "{{namespace}}", workload: "{{workload}}", to: 14 } }
+  - { id: replicas, action: set-replicas, optional: true, with: { namespace: "{{namespace}}", workload: "{{workload}}", to: 14, unlessHpa: true } }
+limits: { maxReplicas: 20 }
+risk: safe
+`,
+    },
+  ]);
+  it("raises autoscaling.minReplicas (and maxReplicas past it) in the values file, never replicaCount", () => {
+    const entry = custom.runbooks[0]!;
+    const inc = incident({
+      alertname: "KubeHpaMaxedOut",
+      namespace: "web",
+      horizontalpodautoscaler: "frontend",
+    });
+    const bound = bindParameters(entry.runbook, inc, { config: {}, facts: {} });
+    if (!bound.ok) throw new Error(bound.message);
+    const res = planRunbook({
+      entry,
+      incident: inc,
+      parameters: bound,
+      files,
+      facts: emptyPlanFacts(NOW),
+      config,
+      baseRevision: "W",
+    });
+    expect(changed(res)).toEqual({
+      "apps/frontend/values-prod.yaml": {
+        removed: ["  minReplicas: 3", "  maxReplicas: 12"],
+        added: ["  minReplicas: 14", "  maxReplicas: 14"],
+      },
+    });
+    if (res.ok) {
+      expect(res.plan.evidence.find((e) => e.label === "replicas")?.detail).toContain(
+        "skipped: apps/frontend/values-prod.yaml: autoscaling.enabled is true",
+      );
+    }
+  });
+});

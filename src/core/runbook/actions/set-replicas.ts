@@ -4,7 +4,7 @@ import { findObjects, get } from "./find-in-repo.js";
 import { locateTarget } from "./locate-target.js";
 import { resolveWorkloadInput } from "./resolve-workload-input.js";
 import { scaledCount } from "./scaled-count.js";
-import { readWorkloadReplicas, writeWorkloadReplicas } from "./workload-io.js";
+import { readWorkloadHelmValue, readWorkloadReplicas, writeWorkloadReplicas } from "./workload-io.js";
 
 /**
  * Sets a workload's replicas (bounded by `limits.maxReplicas`). With `with.unlessHpa: true` it does
@@ -33,6 +33,14 @@ export function setReplicasAction(ctx: ActionContext): ActionResult {
   const kind = loc.kind === "argo-application" ? loc.workload.kind : loc.ref.kind;
   const text = ctx.files.read(loc.path);
   if (text === null) return fail("not-found", `${loc.path} does not exist`);
+  // With the chart's autoscaling on, replicaCount is ignored by the chart: changing it would do nothing.
+  const chartHpa = readWorkloadHelmValue(loc, text, "autoscaling.enabled");
+  if (chartHpa?.ok && chartHpa.value.value === true) {
+    return fail(
+      "nothing-to-do",
+      `${loc.path}: autoscaling.enabled is true, the chart's HPA manages the replicas of ${w.name}`,
+    );
+  }
   const read = readWorkloadReplicas(loc, text);
   if (!read.ok) return fail("refused", read.reason);
   let current = read.value;

@@ -171,6 +171,30 @@ export function writeWorkloadReplicas(
   }
 }
 
+/** A Helm value of a chart-deployed workload (values file or the Application's inline values). */
+export function readWorkloadHelmValue(
+  location: WorkloadLocation,
+  text: string,
+  key: string,
+): ReadResult<{ found: boolean; value: unknown }> | null {
+  if (location.kind !== "helm-values" && location.kind !== "argo-application") return null;
+  return readValue(location, text, key);
+}
+
+/** Sets a Helm value of a chart-deployed workload; `null` for other locations. */
+export function writeWorkloadHelmValue(
+  location: WorkloadLocation,
+  text: string,
+  key: string,
+  value: number | string | boolean,
+): PatchResult | null {
+  if (location.kind === "helm-values") return setHelmValue(text, key, value, location.path);
+  if (location.kind === "argo-application") {
+    return setArgoApplicationHelmValue(text, location.ref, key, value, location.path);
+  }
+  return null;
+}
+
 function readValue(
   location: Extract<WorkloadLocation, { kind: "helm-values" | "argo-application" }>,
   text: string,
