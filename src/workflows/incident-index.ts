@@ -23,6 +23,11 @@ export interface IncidentIndexOptions {
   reopenWindowMs: number;
   /** Reload from GitHub this often (picks up issues people closed or reopened). */
   refreshMs?: number;
+  /**
+   * Several replicas write the same issues (shared Redis): before each change, re-read the issue and adopt
+   * its state when another replica wrote since (one GET per change, under the key's lock).
+   */
+  revalidate?: boolean;
 }
 
 const TOMBSTONE_TTL_MS = 6 * 3600_000;
@@ -66,6 +71,7 @@ export function createIncidentIndex(tracker: IncidentTracker, opts: IncidentInde
         ...(t.closedAt !== undefined ? { closedAt: t.closedAt } : {}),
       },
       incident,
+      lastBody: t.body,
     };
   };
 
@@ -121,6 +127,25 @@ export function createIncidentIndex(tracker: IncidentTracker, opts: IncidentInde
     },
     get(key: string): IndexEntry | undefined {
       return entries.get(key);
+    },
+    /** Takes an issue as GitHub has it (found by marker, or re-read) as the entry for its key. */
+    adopt(t: TrackedIssue): IndexEntry {
+      const prev = entries.get(t.key);
+      const e = fromTracked(t);
+      if (prev?.issue.number === t.number) {
+        if (prev.lastCommentAt !== undefined) e.lastCommentAt = prev.lastCommentAt;
+        if (prev.lastBodyWriteAt !== undefined) e.lastBodyWriteAt = prev.lastBodyWriteAt;
+      }
+      entries.set(t.key, e);
+      return e;
+    },
+    /** With `revalidate`: re-reads the key's issue and adopts it when its body is not the one we wrote. */
+    async revalidate(key: string): Promise<void> {
+      const e = entries.get(key);
+      if (!opts.revalidate || !e) return;
+      const fresh = await tracker.get(e.issue.number);
+      if (!fresh || fresh.key !== key) return;
+      if (fresh.body !== e.lastBody || fresh.state !== e.issue.state) this.adopt(fresh);
     },
     set(entry: IndexEntry): void {
       entries.set(entry.key, entry);

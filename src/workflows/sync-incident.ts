@@ -52,6 +52,7 @@ export async function syncIncident(
 ): Promise<SyncResult> {
   const cfg = resolved.config;
   const now = deps.clock.now();
+  await index.revalidate(key);
   const entry = index.get(key);
   // 1. Plan.
   const plan = planIncidentUpdate(
@@ -83,6 +84,13 @@ export async function syncIncident(
     inc.runbookId = (await matchRunbook(deps, inc)) ?? inc.runbookId;
     const draft = renderIncidentIssue(inc, deps.templates, renderOpts(resolved));
     const issue = await index.tracker.create({ key, ...draft });
+    if (issue.existed) {
+      // Another replica (or a create that answered 5xx) made it: plan again against what GitHub has.
+      deps.logger.info({ repo: index.repo, key, issue: issue.number }, "incident issue already existed");
+      // Its body is fresh: this notification's counts can wait for the next deferred update.
+      index.adopt(issue).lastBodyWriteAt = now;
+      return syncIncident(deps, index, resolved, key, signals, completeGroups);
+    }
     inc.issueNumber = issue.number;
     e = {
       key,

@@ -23,9 +23,12 @@ const templates: IncidentTemplates = {
 };
 const T0 = Date.parse("2026-11-27T10:00:00Z");
 
-function harness(configYaml = "{}") {
-  const vt = createVirtualTime(T0);
-  const mem = createMemoryIncidentTracker(vt.clock, "acme/incidents");
+function harness(
+  configYaml = "{}",
+  shared?: { vt: ReturnType<typeof createVirtualTime>; mem: ReturnType<typeof createMemoryIncidentTracker> },
+) {
+  const vt = shared?.vt ?? createVirtualTime(T0);
+  const mem = shared?.mem ?? createMemoryIncidentTracker(vt.clock, "acme/incidents");
   const config = IncidentsConfig.parse(parse(configYaml));
   let index: IncidentIndex | undefined;
   const deps: IncidentWorkflowDeps = {
@@ -183,5 +186,38 @@ alerts:
     expect(out.outcomes).toEqual([
       { repo: "acme/incidents", key: "KubePodCrashLooping/shop/checkout", action: "open" },
     ]);
+  });
+
+  it("two replicas over one repository: the second finds the first's issue, and either can close it", async () => {
+    const a = harness();
+    const b = harness("{}", { vt: a.vt, mem: a.mem });
+    await a.send(0, crash("firing"));
+    const second = crash("firing").replace(
+      'fingerprint: "aaaaaaaaaaaaaaaa"',
+      'fingerprint: "aaaaaaaaaaaaaaab"',
+    );
+    await b.send(10, second.replace("checkout-7d9f8b6c5-bbbbb", "checkout-7d9f8b6c5-ccccc"));
+    expect(a.mem.issues).toHaveLength(1);
+    await a.vt.run(T0 + 120_000); // B's deferred count update lands
+    const state = parseIncidentState(a.mem.issues[0]!.body);
+    expect(state?.signals.map((s) => s.labels["pod"])).toEqual([
+      "checkout-7d9f8b6c5-bbbbb",
+      "checkout-7d9f8b6c5-ccccc",
+    ]);
+    // Alertmanager sends the whole group: pod b resolved, pod c still firing ⇒ stays open.
+    const podC = (status: "firing" | "resolved") => {
+      const text = second
+        .replace(/status: firing/g, `status: ${status}`)
+        .replace(
+          "0001-01-01T00:00:00Z",
+          status === "resolved" ? "2026-11-27T10:21:00Z" : "0001-01-01T00:00:00Z",
+        );
+      return text.slice(text.indexOf("  - status"));
+    };
+    await a.send(1500, crash("resolved") + podC("firing"));
+    expect(a.mem.issues[0]?.state).toBe("open");
+    await a.send(1510, crash("resolved") + podC("resolved"));
+    expect(a.mem.issues).toHaveLength(1);
+    expect(a.mem.issues[0]?.state).toBe("closed");
   });
 });

@@ -42,6 +42,8 @@ export interface IncidentRuntimeOptions {
   hooks?: IncidentHooks;
   /** Timer for deferred body updates and job retries (virtual time in benchmarks). */
   later?: (ms: number, fn: () => Promise<void>) => void;
+  /** Re-read each issue before changing it (several replicas); default: when `REDIS_URL` is set. */
+  revalidate?: boolean;
 }
 
 /**
@@ -164,6 +166,8 @@ export function createIncidentRuntime(opts: IncidentRuntimeOptions) {
           clock: deps.clock,
           logger,
           reopenWindowMs: parseDuration(cfg.config.reopenWindow) ?? 86_400_000,
+          // Replicas sharing Redis write the same issues: re-read before each change.
+          revalidate: opts.revalidate ?? Boolean(deps.env.REDIS_URL),
         });
       })();
       p.catch(() => indexes.delete(fullName));

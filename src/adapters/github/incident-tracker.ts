@@ -60,6 +60,7 @@ export function createGitHubIncidentTracker(opts: GitHubIncidentTrackerOptions):
       key,
       incident: parseIncidentState(i.body),
       labels: i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+      body: i.body ?? "",
     };
   };
   const list = async (params: {
@@ -107,7 +108,7 @@ export function createGitHubIncidentTracker(opts: GitHubIncidentTrackerOptions):
         if (found) {
           if (attempt > 1)
             logger.warn({ repo: fullName, key: draft.key, issue: found.number }, "create had succeeded");
-          return found;
+          return { ...found, existed: true };
         }
         try {
           const res = await queue.run("create issue", () =>
@@ -129,6 +130,7 @@ export function createGitHubIncidentTracker(opts: GitHubIncidentTrackerOptions):
               key: draft.key,
               incident: parseIncidentState(draft.body),
               labels: draft.labels,
+              body: draft.body,
             }
           );
         } catch (err) {
@@ -138,6 +140,20 @@ export function createGitHubIncidentTracker(opts: GitHubIncidentTrackerOptions):
             "create failed; checking marker",
           );
         }
+      }
+    },
+    async get(number) {
+      try {
+        const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+          owner,
+          repo,
+          issue_number: number,
+        });
+        return toTracked(data as IssueLike);
+      } catch (err) {
+        if ((err as { status?: number }).status === 404 || (err as { status?: number }).status === 410)
+          return null;
+        throw err;
       }
     },
     async update(number, patch) {

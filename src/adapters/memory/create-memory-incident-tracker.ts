@@ -35,6 +35,7 @@ export function createMemoryIncidentTracker(clock: Clock, repo = "example/incide
     key: parseMarker(i.body, "incident") ?? "",
     incident: parseIncidentState(i.body),
     labels: [...i.labels],
+    body: i.body,
   });
   const get = (n: number) => {
     const i = issues.find((x) => x.number === n);
@@ -57,7 +58,7 @@ export function createMemoryIncidentTracker(clock: Clock, repo = "example/incide
       const existing = issues.find(
         (i) => parseMarker(i.body, "incident") === draft.key && i.state === "open",
       );
-      if (existing) return tracked(existing);
+      if (existing) return { ...tracked(existing), existed: true };
       const issue: MemoryIssue = {
         number: issues.length + 1,
         title: draft.title,
@@ -69,6 +70,10 @@ export function createMemoryIncidentTracker(clock: Clock, repo = "example/incide
       issues.push(issue);
       writes.push({ at: clock.now(), kind: "create", number: issue.number });
       return tracked(issue);
+    },
+    async get(number) {
+      const i = issues.find((x) => x.number === number);
+      return i && parseMarker(i.body, "incident") ? tracked(i) : null;
     },
     async update(number, patch) {
       const i = get(number);

@@ -13,6 +13,10 @@ export interface TrackedIssue {
   /** The state the bot keeps in the body; null when missing or unreadable (a person edited it). */
   incident: Incident | null;
   labels: string[];
+  /** The body as GitHub has it (to tell whether another replica wrote since). */
+  body: string;
+  /** Set by `create` when the issue already existed (found by its marker) instead of being created. */
+  existed?: boolean;
 }
 
 /** What a new incident issue looks like. */
@@ -39,6 +43,8 @@ export interface IncidentTracker {
    * create that succeeded but answered 5xx is found here, not duplicated.
    */
   create(draft: IssueDraft): Promise<TrackedIssue>;
+  /** One incident issue by number, fresh from GitHub (null when gone or not the bot's). */
+  get(number: number): Promise<TrackedIssue | null>;
   /** Changes title, body, labels (replaced) or state. */
   update(
     number: number,
