@@ -60,38 +60,41 @@ export function registerCommands(
       });
       limiters.set(key, limiter);
     }
-    await runCommand(
-      {
-        conversation,
-        permissions: createGitHubPermissions(
-          context.octokit,
-          repo,
-          createGitHubTeamDirectory(context.octokit, cache),
-        ),
-        rateLimit: limiter,
-        actions,
-        pulls: createGitHubPullRequestReader(context.octokit, repo),
-        reevaluate: (n) => reevaluate(context, n),
-        logger: deps.logger,
-        botLogin: await resolveBotLogin(app),
-        template: loadApprovalTemplates().commandReply,
-      },
-      loaded.config,
-      {
-        owner: repo.owner,
-        repo: repo.repo,
-        number: payload.issue.number,
-        place,
-        action: payload.action,
-        comment: {
-          id: payload.comment.id,
-          body: payload.comment.body,
-          author: {
-            login: payload.comment.user?.login ?? "ghost",
-            type: payload.comment.user?.type ?? "User",
+    // One comment thread at a time: concurrent deliveries of the same comment see each other's reply.
+    await deps.lock.withLock(`commands:${repo.owner}/${repo.repo}#${payload.issue.number}`, async () =>
+      runCommand(
+        {
+          conversation,
+          permissions: createGitHubPermissions(
+            context.octokit,
+            repo,
+            createGitHubTeamDirectory(context.octokit, cache),
+          ),
+          rateLimit: limiter,
+          actions,
+          pulls: createGitHubPullRequestReader(context.octokit, repo),
+          reevaluate: (n) => reevaluate(context, n),
+          logger: deps.logger,
+          botLogin: await resolveBotLogin(app),
+          template: loadApprovalTemplates().commandReply,
+        },
+        loaded.config,
+        {
+          owner: repo.owner,
+          repo: repo.repo,
+          number: payload.issue.number,
+          place,
+          action: payload.action,
+          comment: {
+            id: payload.comment.id,
+            body: payload.comment.body,
+            author: {
+              login: payload.comment.user?.login ?? "ghost",
+              type: payload.comment.user?.type ?? "User",
+            },
           },
         },
-      },
+      ),
     );
   });
 }

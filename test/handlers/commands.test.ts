@@ -335,6 +335,16 @@ describe("commands: separation of duties and edge cases", () => {
     expect(state.reactions.map((r) => r.content)).toEqual(["eyes", "+1"]);
   });
 
+  it("the same comment delivered 5 times at once (different delivery ids) ⇒ one reply, one record", async () => {
+    const state = fakeState({ roles: { hank: { permission: "read", role_name: "triage" } } });
+    serveFakeGitHub(state);
+    const { receive } = setup();
+    const payload = comment(onIncident, { login: "hank", body: "/hold", onPr: false, id: 555 });
+    await Promise.all(Array.from({ length: 5 }, () => receive(payload)));
+    expect(state.posted).toHaveLength(1);
+    expect(state.reactions.map((r) => r.content)).toEqual(["eyes", "+1"]);
+  });
+
   it("a comment with no command makes no GitHub call", async () => {
     const { receive } = setup();
     await receive(
