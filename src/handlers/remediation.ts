@@ -15,7 +15,7 @@ import { parseIncidentState } from "../core/incident/incident-state.js";
 import { parseManualIncident } from "../core/incident/parse-manual-incident.js";
 import { REMEDIATION_BRANCH_PREFIX } from "../core/remediation/build-remediation-branch.js";
 import { decideAutoMerge } from "../core/remediation/decide-auto-merge.js";
-import type { RunbookSource } from "../core/runbook/build-runbook-registry.js";
+import type { RunbookRegistry, RunbookSource } from "../core/runbook/build-runbook-registry.js";
 import type { OpenRemediationPrResult } from "../workflows/open-remediation-pr.js";
 import type { Cluster } from "../workflows/ports/cluster.js";
 import type { ActionResult, CommandActions } from "../workflows/ports/commands.js";
@@ -52,6 +52,7 @@ export function registerRemediation(
   opts: RemediationOptions = {},
 ): Required<Pick<CommandActions, "remediate">> {
   const cache = new BlobCache();
+  const registryCache = new Map<string, Promise<RunbookRegistry>>();
   const template = readFileSync(new URL("../../templates/remediation-pr.md", import.meta.url), "utf8");
   let bundled: Promise<readonly RunbookSource[]> | undefined;
   const runbooks = () =>
@@ -98,6 +99,7 @@ export function registerRemediation(
               ? null
               : () => createGitHubRepoSnapshot(git, repo.defaultBranch, cache),
           bundledRunbooks: await runbooks(),
+          registryCache,
           config: config_,
           cluster: opts.cluster ?? null,
           clock: deps.clock,

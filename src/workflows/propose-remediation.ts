@@ -1,6 +1,6 @@
 import type { MedicConfig } from "../core/config/medic-config.js";
 import type { Incident } from "../core/incident/incident.js";
-import type { RunbookSource } from "../core/runbook/build-runbook-registry.js";
+import type { RunbookRegistry, RunbookSource } from "../core/runbook/build-runbook-registry.js";
 import { loadRunbookRegistry } from "./load-runbook-registry.js";
 import {
   type IncidentRef,
@@ -25,6 +25,11 @@ export interface ProposeRemediationDeps
    */
   openDefaultSnapshot: (() => BaseSnapshot) | null;
   bundledRunbooks: readonly RunbookSource[];
+  /**
+   * Parsed runbooks by default-branch revision: runbooks are read from one commit, so the parse of that
+   * commit's runbooks can be reused until the branch moves (optional; the handler keeps a small one).
+   */
+  registryCache?: Map<string, Promise<RunbookRegistry>>;
   cluster: Cluster | null;
   clock: Clock;
 }
@@ -51,7 +56,7 @@ export async function proposeRemediation(
   const plan = async (repo: BaseSnapshot): Promise<PlanOutcome> => {
     // 1.
     const runbookRepo = deps.openDefaultSnapshot ? deps.openDefaultSnapshot() : repo;
-    const registry = await loadRunbookRegistry(deps.bundledRunbooks, runbookRepo);
+    const registry = await cachedRegistry(deps, runbookRepo);
     // 2.
     const outcome = await planRemediation(
       {
@@ -86,4 +91,19 @@ export async function proposeRemediation(
       ...(input.mode ? { mode: input.mode } : {}),
     },
   );
+}
+
+/** Keeps the last few registries (one per default-branch commit); a failed load is not kept. */
+async function cachedRegistry(deps: ProposeRemediationDeps, repo: BaseSnapshot): Promise<RunbookRegistry> {
+  const cache = deps.registryCache;
+  if (!cache) return loadRunbookRegistry(deps.bundledRunbooks, repo);
+  const key = `${repo.name}@${await repo.revision()}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = loadRunbookRegistry(deps.bundledRunbooks, repo);
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
+    while (cache.size > 16) cache.delete(cache.keys().next().value!);
+  }
+  return p;
 }
