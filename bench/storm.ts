@@ -264,6 +264,8 @@ export async function run(): Promise<string> {
       app,
       deps,
       later: (ms, fn) => vt.at(clock.now() + ms, () => void fn()),
+      // As in production with REDIS_URL: replicas re-read an issue before changing it.
+      revalidate: REPLICAS > 1,
     });
     const route = alertmanagerRoute({
       token: TOKEN,

@@ -1,4 +1,5 @@
 import type { Incident } from "../core/incident/incident.js";
+import { mergeIncidents } from "../core/incident/merge-incidents.js";
 import type { Clock } from "./ports/clock.js";
 import type { IncidentTracker, TrackedIssue } from "./ports/incident-tracker.js";
 import type { Logger } from "./ports/logger.js";
@@ -145,7 +146,12 @@ export function createIncidentIndex(tracker: IncidentTracker, opts: IncidentInde
       if (!opts.revalidate || !e) return;
       const fresh = await tracker.get(e.issue.number);
       if (!fresh || fresh.key !== key) return;
-      if (fresh.body !== e.lastBody || fresh.state !== e.issue.state) this.adopt(fresh);
+      if (fresh.body === e.lastBody && fresh.state === e.issue.state) return;
+      // Another replica wrote: keep what we have not written yet, on top of what GitHub has.
+      const ours = e.incident;
+      const adopted = this.adopt(fresh);
+      if (fresh.incident) adopted.incident = mergeIncidents(ours, adopted.incident);
+      adopted.dirty = e.dirty;
     },
     set(entry: IndexEntry): void {
       entries.set(entry.key, entry);

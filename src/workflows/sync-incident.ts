@@ -225,6 +225,7 @@ function scheduleFlush(
   deps.later(Math.max(0, delayMs), async () => {
     index.flushScheduled.delete(key);
     await deps.lock.withLock(incidentLockKey(index.repo, key), async () => {
+      await index.revalidate(key);
       const e = index.get(key);
       if (!e?.dirty || e.issue.state !== "open") return;
       await writeIssue(deps, index, e, resolved, "flush", deps.clock.now());
