@@ -78,7 +78,7 @@ export const auditVerifyCommand: CliCommand = {
     } else {
       const [owner, repo] = o.repo!.split("/") as [string, string];
       const ledger = createGitHubAuditLedger(
-        githubClientFromEnv(io.env),
+        await githubClientFromEnv(io.env),
         { owner, repo },
         { ...(o.branch ? { branch: o.branch } : {}), ...(o.path ? { path: o.path } : {}) },
       );

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { ProbotOctokit } from "probot";
 import { createGitHubEvidenceSource, EvidenceSourceError } from "../../adapters/github/evidence-source.js";
 import type { GitHubOctokit } from "../../adapters/github/git-data.js";
 import { loadRecordedExport, recordedExportSource } from "../../adapters/local/recorded-export.js";
@@ -95,12 +94,14 @@ function parseArgs(args: string[]): Args {
 }
 
 /** An Octokit for the command line: a token from the environment, github.com or GHE_HOST. */
-export function githubClientFromEnv(env: NodeJS.ProcessEnv): GitHubOctokit {
+export async function githubClientFromEnv(env: NodeJS.ProcessEnv): Promise<GitHubOctokit> {
   const token = env["GITHUB_TOKEN"] || env["GH_TOKEN"];
   if (!token) throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to read from GitHub");
   const parsed = parseEnvConfig({ GHE_HOST: env["GHE_HOST"], GHE_PROTOCOL: env["GHE_PROTOCOL"] });
   if (!parsed.ok) throw new UsageError(parsed.message);
   const quiet = () => {};
+  // Loaded on demand: offline runs (`--from`, `--ledger`) should not pay for Probot's start-up.
+  const { ProbotOctokit } = await import("probot");
   return new ProbotOctokit({
     auth: { token },
     baseUrl: githubBaseUrl(parsed.env),
@@ -178,7 +179,7 @@ export const evidenceCommand: CliCommand = {
       source = recordedExportSource(loaded.export, args.from);
     } else {
       const [owner, repo] = args.repo!.split("/") as [string, string];
-      source = createGitHubEvidenceSource(githubClientFromEnv(io.env), { owner, repo });
+      source = createGitHubEvidenceSource(await githubClientFromEnv(io.env), { owner, repo });
     }
     const until = args.until ?? (args.repo ? new Date(systemClock.now()).toISOString() : undefined);
     if (args.since && until && Date.parse(args.since) >= Date.parse(until)) {
