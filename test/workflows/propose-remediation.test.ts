@@ -96,21 +96,22 @@ describe("the blueprint runbooks open their PRs against examples/gitops through 
     if (!cluster.ok) throw new Error(cluster.message);
     const base = githubDeps({}, new BlobCache());
 
-    const res = await proposeRemediation(
-      {
-        ...base,
-        config: loaded.config,
-        openDefaultSnapshot: null,
-        bundledRunbooks: await readRunbookDir(bundledRunbooksDir(), "bundled", "runbooks"),
-        cluster: cluster.cluster,
-        clock,
-      },
-      {
-        incident,
-        issue: { number: 7, url: "https://github.com/acme/gitops/issues/7", title: incident.title },
-        requester: null,
-      },
-    );
+    const registryCache = new Map();
+    const proposeDeps = {
+      ...base,
+      config: loaded.config,
+      openDefaultSnapshot: null,
+      bundledRunbooks: await readRunbookDir(bundledRunbooksDir(), "bundled", "runbooks"),
+      registryCache,
+      cluster: cluster.cluster,
+      clock,
+    };
+    const input = {
+      incident,
+      issue: { number: 7, url: "https://github.com/acme/gitops/issues/7", title: incident.title },
+      requester: null,
+    };
+    const res = await proposeRemediation(proposeDeps, input);
     expect(res).toMatchObject({ kind: "opened" });
     const branch = (res as { branch: string }).branch;
     expect(branch.startsWith(`medic/${c.name}/`)).toBe(true);
@@ -171,5 +172,14 @@ describe("the blueprint runbooks open their PRs against examples/gitops through 
     // Reads: ref + tree + PR listing + open-PR count, plus one per file read.
     const blobReads = gh.reads().filter((r) => r.path.includes("/git/blobs/")).length;
     expect(gh.reads().length).toBeLessThanOrEqual(3 + blobReads + 1);
+    // Triggered again: the same PR, and the runbooks of this default-branch commit are not parsed again.
+    const cached = registryCache.get(`acme/gitops@main@${gh.refs.get("main")}`);
+    expect(await proposeRemediation(proposeDeps, input)).toMatchObject({
+      kind: "unchanged",
+      number: pr.number,
+    });
+    expect(registryCache.size).toBe(1);
+    expect(registryCache.get(`acme/gitops@main@${gh.refs.get("main")}`)).toBe(cached);
+    expect(gh.openPulls()).toHaveLength(1);
   });
 });
