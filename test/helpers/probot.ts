@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
+import { type CreateLoggerOptions, createLogger } from "../../src/adapters/logging/create-logger.js";
 
 let cachedKey: string | undefined;
 
@@ -25,9 +26,18 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
   throttle: { ...(options["throttle"] as object), enabled: false },
 })) as typeof ProbotOctokit;
 
-/** A silent pino logger (set MEDIC_TEST_LOG=debug to see the app's logs). */
+let logFile: ReturnType<typeof pino.destination> | undefined;
+
+/**
+ * The app's own redacting logger, silent unless MEDIC_TEST_LOG sets a level. With MEDIC_TEST_LOG_FILE the
+ * lines go to that file: `npm test` runs the suite at trace level into a file and then scans it for
+ * tokens, keys and JWTs (test/security/log-scan.test.ts).
+ */
 export function testLogger() {
-  return pino({ level: process.env.MEDIC_TEST_LOG ?? "silent" });
+  const level = (process.env.MEDIC_TEST_LOG ?? "silent") as CreateLoggerOptions["level"];
+  const file = process.env.MEDIC_TEST_LOG_FILE;
+  if (file) logFile ??= pino.destination({ dest: file, append: true, sync: true });
+  return createLogger({ level, ...(logFile ? { destination: logFile } : {}) });
 }
 
 export interface TestProbotOptions {

@@ -47,6 +47,9 @@ On SIGTERM or SIGINT it stops accepting requests, drains queued work (at most ${
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
     });
+    // Probot's throttle keeps its own Redis connection and reconnects forever while Redis is down; once
+    // our work is drained nothing else matters, so do not let that connection hold the process.
+    setTimeout(() => process.exit(0), 2_000).unref();
     return 0;
   },
 };
