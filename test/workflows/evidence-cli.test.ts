@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 
@@ -120,6 +121,29 @@ describe("medic evidence (command line)", () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(message);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("GitHub refusing the repository ⇒ exit 1 with its answer, nothing written, no token printed", async () => {
+    nock.disableNetConnect();
+    const scope = nock("https://api.github.com", {
+      reqheaders: { authorization: "token secret-token-value" },
+    })
+      .get("/repos/acme/missing")
+      .reply(404, { message: "Not Found" });
+    try {
+      const out = join(root, "missing");
+      const res = await medic(["evidence", "--repo", "acme/missing", "--since", "2026-10-01", "--out", out], {
+        GITHUB_TOKEN: "secret-token-value",
+      });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain("GitHub answered 404");
+      expect(`${res.stdout}${res.stderr}`).not.toContain("secret-token-value");
+      expect(existsSync(out)).toBe(false);
+      expect(scope.isDone()).toBe(true);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
   });
 
   it("refuses an --out that holds other files and leaves it untouched", async () => {
