@@ -196,6 +196,12 @@ export function serveFakeGitHub(state: FakeState): nock.Scope {
       });
       return [201, { id: 1, content: (body as { content: string }).content }];
     })
+    .get(/\/repos\/Codertocat\/Hello-World\/commits\/[0-9a-f]{40}\/check-runs/)
+    .reply((uri) => {
+      log("GET", uri);
+      // Every run the bot writes is completed, so there is never one to finish in place.
+      return [200, { total_count: 0, check_runs: [] }];
+    })
     .post(`${REPO}/check-runs`)
     .reply((uri, body) => {
       log("POST", uri);

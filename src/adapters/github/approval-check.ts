@@ -1,26 +1,27 @@
 import { APPROVAL_CHECK_NAME, type ApprovalCheck } from "../../workflows/ports/approvals.js";
+import { createGitHubChecks } from "./checks.js";
 import type { BeforeWrite, GitHubOctokit, GitHubRepoRef } from "./git-data.js";
 
 /**
- * `ApprovalCheck` as a completed check run named `medic/approval` on the head commit. Each evaluation
- * creates a new run; GitHub and branch protection use the latest run of a name on a commit.
- * (Written here because the shared checks port of the policy area did not exist yet.)
+ * `ApprovalCheck` as the completed check run `medic/approval` on the head commit, written through the
+ * shared `Checks` adapter (the one `medic/policy` uses): a run left in progress on that commit is finished
+ * in place, otherwise a new run is created; branch protection reads the latest run of the name.
  */
 export function createGitHubApprovalCheck(
   octokit: GitHubOctokit,
   repo: GitHubRepoRef,
   beforeWrite: BeforeWrite,
 ): ApprovalCheck {
+  const checks = createGitHubChecks(octokit, repo, beforeWrite);
   return {
     async publish({ headSha, conclusion, title, summary }) {
-      await beforeWrite();
-      await octokit.rest.checks.create({
-        ...repo,
+      await checks.createOrUpdate({
         name: APPROVAL_CHECK_NAME,
-        head_sha: headSha,
+        headSha,
         status: "completed",
         conclusion,
-        output: { title: title.slice(0, 250), summary },
+        title,
+        summary,
       });
     },
   };
