@@ -3,7 +3,7 @@ import { ApprovalConfig } from "./sections/approval.js";
 import { CommandsConfig } from "./sections/commands.js";
 import { EvidenceConfig } from "./sections/evidence.js";
 import { IncidentsConfig } from "./sections/incidents.js";
-import { NoiseConfig } from "./sections/noise.js";
+import { DashboardConfig, NoiseConfig } from "./sections/noise.js";
 import { PolicyConfig } from "./sections/policy.js";
 import { RemediationConfig } from "./sections/remediation.js";
 import { RolloutConfig } from "./sections/rollout.js";
@@ -38,6 +38,8 @@ export const MedicConfig = z.strictObject({
   evidence: EvidenceConfig.prefault({}),
   /** Alert-noise analysis. */
   noise: NoiseConfig.prefault({}),
+  /** The operations dashboard issue. */
+  dashboard: DashboardConfig.prefault({}),
 });
 export type MedicConfig = z.infer<typeof MedicConfig>;
 
