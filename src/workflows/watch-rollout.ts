@@ -328,7 +328,7 @@ export function watchRollout(deps: RolloutWatchDeps) {
     const name = deps.config.terraformApplyCheck;
     const [runs, statuses] = await Promise.all([
       deps.checks.listCheckRuns(watch.sha),
-      deps.checks.listStatuses(watch.sha),
+      deps.checks.listCommitStatuses(watch.sha),
     ]);
     const res = evaluateTerraformApply(name, runs, statuses);
     const now = deps.clock.now();

@@ -52,5 +52,5 @@ export interface CommitChecks {
     sha: string,
   ): Promise<{ name: string; status: string; conclusion: string | null; title?: string | null }[]>;
   /** Statuses, newest first, as GitHub lists them. */
-  listStatuses(sha: string): Promise<{ context: string; state: string; description?: string | null }[]>;
+  listCommitStatuses(sha: string): Promise<{ context: string; state: string; description?: string | null }[]>;
 }
