@@ -15,6 +15,13 @@ describe("medic demo", () => {
     expect(r.stdout.match(/✓ as expected/g)).toHaveLength(7);
     expect(r.stdout).toContain("runbook    crashloop-rollback 1.0.0 → Deployment shop/checkout");
     expect(r.stdout).toContain("runbook    pvc-full 1.0.0 — no plan (refused, steps.0)");
+    // One policy line per planned scenario: the rollback keeps a tag, which the digest policy audits.
+    expect(r.stdout.match(/^ {3}policy {5}/gm)).toHaveLength(5);
+    expect(r.stdout).toContain(
+      "   policy     medic/policy would conclude neutral: require-image-digest/autogen-require-image-digest Audit at apps/checkout/deployment.yaml:47\n",
+    );
+    expect(r.stdout).toMatch(/^ {3}policy {5}all \d+ evaluations passed \(10 policies\)$/m);
+    expect(r.stdout).not.toContain("would conclude failure");
     expect(r.stdout).toMatch(
       /7 of 7 scenarios planned as expected in \d+ ms; full plans: \.medic-out\/demo-report\.md\n$/,
     );
@@ -22,6 +29,10 @@ describe("medic demo", () => {
     expect(report).toContain("## 3. worker-2 runs out of memory and the kubelet evicts pods");
     expect(report).toContain('-  "worker_count": 3,\n+  "worker_count": 4,');
     expect(report.match(/Result: \*\*as expected\*\*/g)).toHaveLength(7);
+    expect(report.match(/^### Policy results$/gm)).toHaveLength(5);
+    expect(report).toContain(
+      "| pass | Enforce | disallow-latest-tag/autogen-validate-image-tag | Deployment/shop/checkout | apps/checkout/deployment.yaml:3 | validation rule 'autogen-validate-image-tag' passed. |",
+    );
   });
 
   it("a scenario that does not plan as expected makes the demo exit 1", async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMedic } from "./run-medic.js";
 
@@ -35,6 +35,7 @@ describe("medic simulate", () => {
         "incident",
         "parameters",
         "planHash",
+        "policy",
         "reason",
         "risk",
         "runbook",
@@ -80,6 +81,76 @@ describe("medic simulate", () => {
       reasons: ["safe: normal review applies"],
     });
     expect(o.planHash).toMatch(/^[0-9a-f]{64}$/);
+    // Policy results on the new text of the changed files: the vacuumdb Job's image is a tag (Audit).
+    expect(o.policy.conclusion).toBe("neutral");
+    expect(o.policy.files).toEqual(o.changes.map((c: { path: string }) => c.path));
+    const findings = o.policy.results.filter((x: { result: string }) => x.result !== "pass");
+    expect(findings).toEqual([
+      {
+        policy: "require-image-digest",
+        rule: "autogen-require-image-digest",
+        resource: {
+          apiVersion: "batch/v1",
+          kind: "Job",
+          namespace: "data",
+          name: "vacuumdb-orders-db-20261127t1505",
+        },
+        file: "apps/orders-db/job-vacuumdb-orders-db-20261127t1505.yaml",
+        line: 32,
+        result: "fail",
+        message:
+          "validation error: Images must be referenced by digest (image@sha256:...). rule autogen-require-image-digest failed at path /spec/template/spec/containers/0/image/",
+        action: "Audit",
+      },
+    ]);
+    expect(o.policy.summary).toEqual({
+      pass: o.policy.results.length - 1,
+      fail: 1,
+      warn: 0,
+      skip: 0,
+      error: 0,
+    });
+  });
+
+  it("policy results have the items of medic policy check --format json on the same files", async () => {
+    const r = await sim(
+      "--alert",
+      "examples/alerts/crashloop-checkout.json",
+      "--cluster",
+      "examples/cluster/crashloop-checkout.yaml",
+      "--format",
+      "json",
+    );
+    expect(r.code).toBe(0);
+    const [o] = JSON.parse(r.stdout) as Record<string, any>[];
+    const dir = mkdtempSync(join(tmpdir(), "medic-sim-policy-"));
+    try {
+      for (const c of o!.changes as { path: string; after: string }[]) {
+        mkdirSync(join(dir, dirname(c.path)), { recursive: true });
+        writeFileSync(join(dir, c.path), c.after);
+      }
+      const check = await runMedic(
+        [
+          "policy",
+          "check",
+          "--format",
+          "json",
+          "--config",
+          join(root, "examples/gitops/.github/medic.yml"),
+          ...o!.changes.map((c: { path: string }) => c.path),
+        ],
+        dir,
+      );
+      expect(check.code).toBe(0);
+      const expected = JSON.parse(check.stdout) as { results: unknown[]; summary: unknown };
+      expect(expected.results.length).toBeGreaterThan(0);
+      expect(o!.policy.results.map(({ action: _a, ...rest }: Record<string, unknown>) => rest)).toEqual(
+        expected.results,
+      );
+      expect(o!.policy.summary).toEqual(expected.summary);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("text output tells the story: incident, workload, runbook, diff, risk and approvals", async () => {
@@ -96,6 +167,7 @@ describe("medic simulate", () => {
     expect(r.stdout).toContain("approvals: 1 security CODEOWNER approval(s) at the head SHA");
     expect(r.stdout).toContain("drain [destructive]: evict the pods of node worker-2");
     expect(r.stdout).toContain('-  "worker_count": 3,\n  +  "worker_count": 4,');
+    expect(r.stdout).toContain("  policy: no changed file is a policy-checked YAML file (10 policies)");
   });
 
   it("a plan that fails exits 1 and names the field", async () => {
@@ -260,5 +332,89 @@ describe("medic simulate --apply", () => {
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`branch ${branch} already exists`);
+  });
+});
+
+describe("medic simulate: repository policies come from the default branch", () => {
+  const dir = mkdtempSync(join(tmpdir(), "medic-sim-policies-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@e",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@e",
+      },
+    })
+      .toString()
+      .trim();
+  const policy = (name: string, pattern: string, message: string) => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: ${name}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: check-image
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: "${message}"
+        pattern:
+          spec:
+            containers:
+              - image: "${pattern}"
+`;
+
+  it("an Enforce finding of a committed repository policy is shown, the exit code stays 0; uncommitted policies do not count", async () => {
+    cpSync(join(root, "examples/gitops"), dir, { recursive: true });
+    mkdirSync(join(dir, ".github/medic/policies"), { recursive: true });
+    writeFileSync(
+      join(dir, ".github/medic/policies/ban-checkout-141.yaml"),
+      policy("ban-checkout-141", "!*:1.4.1", "checkout 1.4.1 leaks connections"),
+    );
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-q", "-m", "init");
+    // On disk only: not on the default branch, so it does not exist for the check.
+    writeFileSync(
+      join(dir, ".github/medic/policies/ban-all.yaml"),
+      policy("ban-all", "nothing.example/*", "uncommitted"),
+    );
+    const args = [
+      "simulate",
+      "--repo",
+      dir,
+      "--alert",
+      join(root, "examples/alerts/crashloop-checkout.json"),
+      "--cluster",
+      join(root, "examples/cluster/crashloop-checkout.yaml"),
+      "--now",
+      "2026-11-27T15:05:00Z",
+    ];
+    const text = await runMedic(args, root);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      "  policy: 1 enforced finding, 1 audit finding in 1 file — the PR's medic/policy check would conclude failure\n",
+    );
+    expect(text.stdout).toContain(
+      "    FAIL (Enforce) ban-checkout-141/autogen-check-image apps/checkout/deployment.yaml:47: validation error: checkout 1.4.1 leaks connections. rule autogen-check-image failed at path /spec/template/spec/containers/0/image/\n",
+    );
+    expect(text.stdout).not.toContain("ban-all");
+
+    const json = await runMedic([...args, "--format", "json"], root);
+    expect(json.code).toBe(0);
+    const [o] = JSON.parse(json.stdout) as Record<string, any>[];
+    expect(o!.policy.conclusion).toBe("failure");
+    expect(
+      o!.policy.results
+        .filter((x: { result: string }) => x.result === "fail")
+        .map((x: Record<string, string>) => `${x["policy"]} ${x["action"]}`),
+    ).toEqual(["require-image-digest Audit", "ban-checkout-141 Enforce"]);
   });
 });

@@ -11,17 +11,20 @@ import {
 import { renderPlanText } from "../../core/plan/render-plan-text.js";
 import { compareDecision, type DemoScenario, DemoScenarios } from "../../core/runbook/runbook-test-case.js";
 import { parseYamlDocument } from "../../core/yaml/parse-yaml.js";
+import { type PlanPolicyResult, renderPlanPolicyText } from "../../workflows/evaluate-plan-policies.js";
 import { manualClock } from "../../workflows/ports/clock.js";
 import { silentLogger } from "../../workflows/ports/logger.js";
 import { observeDecision, type SimulationResult, simulateAlert } from "../../workflows/simulate-alert.js";
 import { type CliCommand, UsageError } from "../command.js";
+import { evaluateResultPolicies, readBundledPolicies } from "./simulate.js";
 
 const USAGE = `Usage: medic demo [--examples DIR] [--out FILE]
 
 The offline end-to-end story: every scenario of examples/alerts/scenarios.yaml (an Alertmanager payload
 and a cluster snapshot) goes through the real pipeline — incident, diagnosis, runbook match, parameters,
-file changes, risk and approvals — against the example GitOps repository examples/gitops. Prints a short
-story per scenario and writes the full plans with their diffs to a Markdown report.
+file changes, policy results, risk and approvals — against the example GitOps repository examples/gitops.
+Prints a short story per scenario and writes the full plans with their diffs and every policy evaluation
+to a Markdown report.
 
   --examples DIR   the examples folder (default: the package's examples/)
   --out FILE       the report file (default: .medic-out/demo-report.md in the current directory)
@@ -82,9 +85,11 @@ export const demoCommand: CliCommand = {
     ];
     let asExpected = 0;
     const started = performance.now();
+    const bundledPolicies = await readBundledPolicies();
     for (const [i, sc] of scenarios.entries()) {
       const base = dirname(scenariosFile);
       let result: SimulationResult | undefined;
+      let policy: PlanPolicyResult | null = null;
       let error: string | undefined;
       try {
         const env = await openLocalEnvironment({
@@ -107,7 +112,18 @@ export const demoCommand: CliCommand = {
           },
         );
         if (!sim.ok) error = `${sc.alert}: field \`${sim.field}\`: ${sim.message}`;
-        else result = sim.results[0];
+        else {
+          result = sim.results[0];
+          if (result) {
+            const [p] = await evaluateResultPolicies(
+              [result],
+              bundledPolicies,
+              (await env.repo.defaultBranch()).repo,
+              env.config.policy,
+            );
+            policy = p ?? null;
+          }
+        }
       } catch (err) {
         if (!(err instanceof LocalInputError)) throw err;
         error = err.message;
@@ -116,11 +132,11 @@ export const demoCommand: CliCommand = {
       const ok = diffs.length === 0;
       if (ok) asExpected++;
       io.stdout(`\n${i + 1}. ${sc.title}\n`);
-      io.stdout(result ? story(result) : `   error      ${error}\n`);
+      io.stdout(result ? story(result, policy) : `   error      ${error}\n`);
       io.stdout(
         ok ? "   ✓ as expected\n" : `   ✗ NOT as expected:\n${diffs.map((d) => `     - ${d}`).join("\n")}\n`,
       );
-      report.push(...reportSection(i + 1, sc, result, error, diffs));
+      report.push(...reportSection(i + 1, sc, result, policy, error, diffs));
     }
     const ms = Math.round(performance.now() - started);
     await mkdir(dirname(reportFile), { recursive: true });
@@ -133,7 +149,7 @@ export const demoCommand: CliCommand = {
 };
 
 /** The few lines a person reads per scenario. */
-function story(r: SimulationResult): string {
+function story(r: SimulationResult, policy: PlanPolicyResult | null): string {
   const out: string[] = [];
   const s = r.incident.signals[0];
   const where = ["namespace", "pod", "node", "condition", "persistentvolumeclaim", "ingress"]
@@ -161,6 +177,7 @@ function story(r: SimulationResult): string {
       for (const st of p.steps)
         out.push(`   step       ${st.id} [${st.risk}] after approval: ${st.description}`);
       for (const sg of p.suggestions) out.push(`   suggest    ${sg.title}`);
+      if (policy) out.push(`   policy     ${policyLine(policy)}`);
       out.push(
         `   risk       ${p.risk.level} — ${p.approvals.securityApproval ? "needs a security CODEOWNER's approval" : p.approvals.beforeImperativeSteps ? "approval before imperative steps" : "normal review"}`,
       );
@@ -182,10 +199,26 @@ function story(r: SimulationResult): string {
   return `${out.join("\n")}\n`;
 }
 
+/** One line: all passed, or the findings (policy/rule at file:line, Enforce or Audit). */
+function policyLine(p: PlanPolicyResult): string {
+  if (p.status !== "evaluated") return renderPlanPolicyText(p)[0]!.replace(/^policy: /, "");
+  const findings = p.evaluations.filter(
+    (e) => e.result === "fail" || e.result === "warn" || e.result === "error",
+  );
+  if (p.files.length === 0) return `no changed YAML to check (${p.policyCount} policies)`;
+  if (p.evaluations.length === 0 && p.yamlErrors.length === 0)
+    return `no policy applies to the changed resources (${p.policyCount} policies)`;
+  if (findings.length === 0 && p.yamlErrors.length === 0)
+    return `all ${p.evaluations.length} evaluations passed (${p.policyCount} policies)`;
+  const listed = findings.map((e) => `${e.policy}/${e.rule} ${e.action} at ${e.file}:${e.line}`).join("; ");
+  return `medic/policy would conclude ${p.conclusion}: ${listed || p.title}`;
+}
+
 function reportSection(
   n: number,
   sc: DemoScenario,
   r: SimulationResult | undefined,
+  policy: PlanPolicyResult | null,
   error: string | undefined,
   diffs: string[],
 ): string[] {
@@ -209,8 +242,26 @@ function reportSection(
   if (o.status === "planned") {
     // Tilde fences: the plan text itself may contain backtick fences (the WAF suggestion does).
     out.push(`Plan hash \`${o.planHash}\`.`, "", "~~~~text", renderPlanText(o.plan).trimEnd(), "~~~~", "");
+    if (policy) out.push(...policySection(policy));
   } else {
     out.push("~~~~text", `${o.status}: ${o.reason}`, "~~~~", "");
   }
+  return out;
+}
+
+/** The report's policy part: the conclusion, then every evaluation (passes included) as a table. */
+function policySection(p: PlanPolicyResult): string[] {
+  const out = ["### Policy results", ""];
+  out.push(...renderPlanPolicyText(p).map((l) => (l.startsWith("  ") ? `- ${l.trim()}` : l)), "");
+  if (p.status !== "evaluated" || p.evaluations.length === 0) return out;
+  out.push("| result | action | policy/rule | resource | file:line | message |", "|---|---|---|---|---|---|");
+  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  for (const e of p.evaluations) {
+    const res = [e.resource.kind, e.resource.namespace, e.resource.name].filter(Boolean).join("/");
+    out.push(
+      `| ${e.result} | ${e.action} | ${cell(`${e.policy}/${e.rule}`)} | ${cell(res)} | ${cell(`${e.file}:${e.line}`)} | ${cell(e.message)} |`,
+    );
+  }
+  out.push("");
   return out;
 }

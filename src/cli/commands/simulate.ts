@@ -5,9 +5,19 @@ import {
   openLocalEnvironment,
   readAlertFile,
 } from "../../adapters/local/open-local-environment.js";
+import { bundledPoliciesDir, readYamlFiles } from "../../adapters/local/read-yaml-files.js";
+import type { PolicyConfig } from "../../core/config/sections/policy.js";
 import { renderPlanText } from "../../core/plan/render-plan-text.js";
+import type { TextFile } from "../../core/policy/load-policies.js";
 import { describeRunbookError } from "../../core/runbook/parse-runbook.js";
+import {
+  evaluatePlanPolicies,
+  type PlanPolicyResult,
+  planPolicyJson,
+  renderPlanPolicyText,
+} from "../../workflows/evaluate-plan-policies.js";
 import { manualClock, systemClock } from "../../workflows/ports/clock.js";
+import type { GitOpsRepo } from "../../workflows/ports/gitops-repo.js";
 import { silentLogger } from "../../workflows/ports/logger.js";
 import {
   type SimulationResult,
@@ -20,7 +30,8 @@ const USAGE = `Usage: medic simulate --repo DIR --alert FILE [--cluster FILE] [-
                       [--runbook ID] [--format text|json] [--now TIME] [--apply]
 
 The whole decision path offline for one Alertmanager notification: the incident(s), the runbook chosen
-(or why none), the diff, risk and required approvals — the same planning core the bot runs.
+(or why none), the diff, the policy results the remediation PR's medic/policy check would report, risk
+and required approvals — the same planning core the bot runs.
 
   --repo DIR       the GitOps repository (a directory or git checkout); planned from its files as they
                    are on disk; its own runbooks and .github/medic.yml come from its default branch
@@ -32,6 +43,10 @@ The whole decision path offline for one Alertmanager notification: the incident(
   --now TIME       the time to plan at (RFC 3339), for reproducible Job names and cooldowns
   --apply          commit each plan's changes to a new local branch medic/<runbook>/<incident>;
                    the current branch, index and work tree are left untouched
+
+Policies: the bundled ones plus the repository's .github/medic/policies/ (default branch), on the new
+text of the files each plan changes. An Enforce finding does not change the exit code — the plan was
+produced; the output says the PR's medic/policy check would fail (JSON: policy.conclusion "failure").
 
 Exit codes: 0 every firing incident was planned; 1 an incident had no runbook or its plan failed
 (a limit, a missing workload, …); 2 bad arguments or input files.`;
@@ -99,8 +114,19 @@ export const simulateCommand: CliCommand = {
           );
         }
       }
-      if (format === "json") io.stdout(`${JSON.stringify(sim.results.map(simulationResultJson), null, 2)}\n`);
-      else io.stdout(renderStory(sim.results, env.configSource, env.cluster?.name ?? null));
+      const policies = await evaluateResultPolicies(
+        sim.results,
+        await readBundledPolicies(),
+        (await env.repo.defaultBranch()).repo,
+        env.config.policy,
+      );
+      if (format === "json") {
+        const json = sim.results.map((r, i) => ({
+          ...simulationResultJson(r),
+          policy: policies[i] ? planPolicyJson(policies[i]) : null,
+        }));
+        io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+      } else io.stdout(renderStory(sim.results, env.configSource, env.cluster?.name ?? null, policies));
       for (const a of applied) io.stderr(`medic simulate: ${a}\n`);
       const failed = sim.results.some(
         (r) => r.outcome.status === "failed" || r.outcome.status === "no-runbook",
@@ -138,6 +164,34 @@ function parse(args: string[]) {
   }
 }
 
+/** The bundled `policies/*.yaml` (top level; `policies/tests` holds their fixtures), named `policies/FILE`. */
+export async function readBundledPolicies(): Promise<TextFile[]> {
+  const dir = bundledPoliciesDir();
+  const files = await readYamlFiles([dir], dir, { recursive: false });
+  return files.map((f) => ({ ...f, file: `policies/${f.file.split("/").pop()}` }));
+}
+
+/**
+ * The policy results of each planned result (`null` for the others), as the remediation PR's
+ * `medic/policy` check would compute them; repository policies come from `policyRepo` (default branch).
+ */
+export async function evaluateResultPolicies(
+  results: readonly SimulationResult[],
+  bundled: readonly TextFile[],
+  policyRepo: GitOpsRepo | null,
+  config: PolicyConfig,
+): Promise<(PlanPolicyResult | null)[]> {
+  const out: (PlanPolicyResult | null)[] = [];
+  for (const r of results) {
+    out.push(
+      r.outcome.status === "planned"
+        ? await evaluatePlanPolicies({ changes: r.outcome.plan.changes, bundled, config }, policyRepo)
+        : null,
+    );
+  }
+  return out;
+}
+
 /** `medic/crashloop-rollback/kubepodcrashlooping-shop-checkout-1a2b3c4d`: deterministic per plan. */
 export function branchName(runbook: string, key: string, planHash: string): string {
   const slug = key
@@ -168,11 +222,12 @@ export function renderStory(
   results: readonly SimulationResult[],
   configSource: string,
   cluster: string | null,
+  policies: readonly (PlanPolicyResult | null)[] = [],
 ): string {
   const out: string[] = [];
   out.push(`config:  ${configSource}`);
   out.push(`cluster: ${cluster ?? "none (planning from the alert and the repository)"}`);
-  for (const r of results) {
+  for (const [i, r] of results.entries()) {
     out.push("");
     out.push(
       `incident ${r.incident.key} [${r.incident.severity}, ${r.incident.status}] — ${r.incident.title}`,
@@ -221,6 +276,10 @@ export function renderStory(
       case "planned":
         out.push(`  plan hash: ${o.planHash}`);
         out.push(indent(renderPlanText(o.plan), "  ").trimEnd());
+        {
+          const p = policies[i];
+          if (p) out.push(...renderPlanPolicyText(p).map((l) => `  ${l}`));
+        }
         break;
     }
   }
