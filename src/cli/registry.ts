@@ -2,7 +2,7 @@ import type { CliCommand } from "./command.js";
 import { auditVerifyCommand } from "./commands/audit-verify.js";
 import { demoCommand } from "./commands/demo.js";
 import { evidenceCommand } from "./commands/evidence.js";
-import { notBuilt } from "./commands/not-built.js";
+import { noiseCommand } from "./commands/noise.js";
 import { ownersCommand } from "./commands/owners.js";
 import { policyCheckCommand } from "./commands/policy-check.js";
 import { policyTestCommand } from "./commands/policy-test.js";
@@ -26,5 +26,5 @@ export const commands: readonly CliCommand[] = [
   riskCommand,
   evidenceCommand,
   auditVerifyCommand,
-  notBuilt(["noise"], "alert-noise analysis from a recorded export"),
+  noiseCommand,
 ];

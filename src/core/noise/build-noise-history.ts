@@ -23,17 +23,37 @@ export function buildNoiseHistory(exp: RecordedExport, opts: NoiseHistoryOptions
   const isBot = (login: string, flagged = false) =>
     flagged || login.endsWith("[bot]") || botLogins.includes(login);
   const remediationsByKey = new Map<string, number[]>();
+  const remediationsByIssue = new Map<number, number[]>();
   for (const pr of exp.pullRequests) {
-    const m = parseRemediationMarker(pr.body);
-    if (!m.ok) continue;
-    const list = remediationsByKey.get(m.marker.incidentKey) ?? [];
-    list.push(Date.parse(pr.createdAt));
-    remediationsByKey.set(m.marker.incidentKey, list);
+    // The bot's remediation and revert PRs name their incident key in a marker (trusted only from the bot).
+    const trusted = isBot(pr.user, pr.userIsBot);
+    const m = trusted ? parseRemediationMarker(pr.body) : null;
+    const key = m?.ok
+      ? m.marker.incidentKey
+      : trusted
+        ? /"incidentKey":"([^"]+)"/.exec(pr.body)?.[1]
+        : undefined;
+    if (key) {
+      remediationsByKey.set(key, [...(remediationsByKey.get(key) ?? []), Date.parse(pr.createdAt)]);
+      continue;
+    }
+    // A person's PR with a runbook label or "Fixes #N" that names an incident issue.
+    if (
+      !pr.labels.some((l) => l.startsWith("runbook:")) &&
+      !/\b(?:fix(?:es|ed)?|close[sd]?|resolve[sd]?)\s+#\d+/i.test(pr.body)
+    )
+      continue;
+    for (const ref of pr.body.matchAll(/#(\d+)\b/g)) {
+      const n = Number(ref[1]);
+      remediationsByIssue.set(n, [...(remediationsByIssue.get(n) ?? []), Date.parse(pr.createdAt)]);
+    }
   }
   const out: IncidentHistory[] = [];
   for (const issue of exp.issues) {
     if (!issue.labels.some((l) => l.toLowerCase() === "incident")) continue;
     const facts = analyzeIncident(issue, botLogins, resolvedLabel);
+    // Incidents filed by people without an alert behind them are not alert noise.
+    if (facts.key.startsWith("#")) continue;
     const state = isBot(issue.user) ? parseIncidentState(issue.body) : null;
     const alertname =
       facts.labels["alertname"] ??
@@ -41,7 +61,10 @@ export function buildNoiseHistory(exp: RecordedExport, opts: NoiseHistoryOptions
       state?.signals[0]?.name ??
       facts.key.split("/")[0] ??
       facts.key;
-    const remediations = remediationsByKey.get(facts.key) ?? [];
+    const remediations = [
+      ...(remediationsByKey.get(facts.key) ?? []),
+      ...(remediationsByIssue.get(issue.number) ?? []),
+    ];
     const actions = [
       ...issue.comments.filter((c) => !isBot(c.user, c.userIsBot)).map((c) => Date.parse(c.createdAt)),
       ...issue.events
