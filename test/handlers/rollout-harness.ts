@@ -189,20 +189,32 @@ export async function createRolloutHarness(
   // Before the merge: Argo CD runs the parent revision, Healthy.
   h.setApp("Synced", parentSha, "Healthy", "Healthy");
 
-  const k8sReply = (body: () => unknown) => (): [number, unknown] => {
-    if (h.k8sFault === "down")
-      throw Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:6443"), { code: "ECONNREFUSED" });
-    if (typeof h.k8sFault === "number") return [h.k8sFault, { kind: "Status", code: h.k8sFault }];
-    return [200, body()];
-  };
+  // Callback form: an error passed to `cb` is a connection failure (API down) as the client sees it.
+  const k8sReply =
+    (body: () => nock.Body) =>
+    (
+      _uri: string,
+      _body: unknown,
+      cb: (err: NodeJS.ErrnoException | null, res: nock.ReplyFnResult) => void,
+    ) => {
+      if (h.k8sFault === "down")
+        return cb(Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:6443"), { code: "ECONNREFUSED" }), [
+          0,
+          "",
+        ]);
+      if (typeof h.k8sFault === "number") return cb(null, [h.k8sFault, { kind: "Status", code: h.k8sFault }]);
+      cb(null, [200, body()]);
+    };
   nock(K8S)
     .persist()
     .get("/apis/argoproj.io/v1alpha1/applications")
     .query(true)
-    .reply(function () {
-      if (h.crdAbsent) return [404, { kind: "Status", code: 404, reason: "NotFound" }];
-      return k8sReply(() => ({ metadata: { resourceVersion: "1" }, items: [structuredClone(h.app)] })).call(
-        this,
+    .reply((uri, body, cb) => {
+      if (h.crdAbsent) return cb(null, [404, { kind: "Status", code: 404, reason: "NotFound" }]);
+      k8sReply(() => ({ metadata: { resourceVersion: "1" }, items: [structuredClone(h.app)] }))(
+        uri,
+        body,
+        cb,
       );
     })
     .get("/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/checkout")

@@ -77,3 +77,196 @@ describe("rollout watch after a remediation merge", () => {
     expect(h.sched.pending()).toBe(0);
   });
 });
+
+describe("rollout watch verdicts and guards", () => {
+  it("merge ⇒ Healthy with the alert resolved ⇒ deployment success and the incident closed with its MTTR", async () => {
+    const h = await createRolloutHarness();
+    h.incident = { ...h.incident, status: "resolved", resolvedAt: "2026-11-28T00:02:00Z" };
+    await h.receiveMerge();
+    h.setApp("Synced", h.mergeSha, "Healthy", "Healthy");
+    await h.sched.advance(0);
+    expect(statusLines(h).at(-1)).toMatch(/^success: Healthy at /);
+    expect(h.incidentPatches).toEqual([{ state: "closed", state_reason: "completed" }]);
+    const closing = h.fake.comments
+      .get(42)!
+      .map((c) => c.body)
+      .find((b) => b.includes("Healthy and resolved"));
+    expect(closing).toContain("MTTR: 22m (alert start → resolved)");
+    expect(h.fake.openPulls()).toHaveLength(0);
+    expect(h.sched.pending()).toBe(0);
+  });
+
+  it("Healthy while the alert still fires ⇒ success, a timeline entry, the issue stays open", async () => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge();
+    h.setApp("Synced", h.mergeSha, "Healthy", "Healthy");
+    await h.sched.advance(0);
+    expect(statusLines(h).at(-1)).toMatch(/^success: /);
+    expect(h.incidentPatches).toEqual([]);
+    expect(
+      h.fake.comments.get(42)!.some((c) => c.body.includes("the incident closes when its alert resolves")),
+    ).toBe(true);
+  });
+
+  it("Degraded then Healthy inside the grace period ⇒ no revert", async () => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge();
+    h.setApp("Synced", h.mergeSha, "Degraded", "Degraded", ABORTED);
+    await h.sched.advance(60_000);
+    h.setApp("Synced", h.mergeSha, "Healthy", "Healthy");
+    await h.sched.advance(300_000);
+    expect(statusLines(h).at(-1)).toMatch(/^success: Healthy at /);
+    expect(statusLines(h).some((l) => l.startsWith("failure"))).toBe(false);
+    expect(h.fake.pulls).toHaveLength(0);
+  });
+
+  it("Degraded at an older revision (sync not done) is never reverted", async () => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge();
+    h.setApp("OutOfSync", h.parentSha, "Degraded", "Degraded", ABORTED);
+    await h.sched.advance(600_000);
+    expect(h.fake.pulls).toHaveLength(0);
+    expect(statusLines(h).at(-1)).toMatch(/^in_progress: Waiting for sync to /);
+  });
+
+  it("a merged revert that degrades is never reverted: escalated instead", async () => {
+    const h = await createRolloutHarness();
+    const body = `Revert\n${formatRevertMarker({ incidentKey: KEY, originalPr: 5, mergeSha: "c".repeat(40), applications: ["argocd/checkout"], at: 1, reason: "degraded" })}\n`;
+    await h.receiveMerge({ body, title: 'Revert "fix(checkout): bump"' });
+    expect(h.deployments[0]?.payload).toMatchObject({ isRevert: true });
+    h.setApp("Synced", h.mergeSha, "Degraded", "Degraded", ABORTED);
+    await h.sched.advance(200_000);
+    expect(h.fake.pulls).toHaveLength(0);
+    expect(h.fake.issueLabels.get(42)).toEqual(["medic:escalated"]);
+    const esc = h.fake.comments.get(42)!.find((c) => c.body.includes("Escalated"));
+    expect(esc?.body).toContain("never reverts a revert");
+  });
+
+  it("at most one automatic revert per application per hour, then escalation", async () => {
+    const h = await createRolloutHarness();
+    // A revert of the same application opened 30 minutes ago.
+    h.fake.pulls.push({
+      number: 99,
+      title: 'Revert "earlier"',
+      body: formatRevertMarker({
+        incidentKey: KEY,
+        originalPr: 3,
+        mergeSha: "d".repeat(40),
+        applications: ["argocd/checkout"],
+        at: 0,
+        reason: "degraded",
+      }),
+      head: `medic/revert/${"d".repeat(12)}`,
+      base: "main",
+      user: BOT.login,
+      draft: false,
+      state: "closed",
+      labels: ["medic:revert"],
+      reviewers: [],
+      teams: [],
+    });
+    h.pullCreatedAt.set(99, new Date(h.clock.now() - 30 * 60_000).toISOString());
+    await h.receiveMerge();
+    h.setApp("Synced", h.mergeSha, "Degraded", "Degraded", ABORTED);
+    await h.sched.advance(200_000);
+    expect(h.fake.pulls).toHaveLength(1);
+    expect(h.fake.issueLabels.get(42)).toEqual(["medic:escalated"]);
+    expect(h.fake.comments.get(42)!.find((c) => c.body.includes("Escalated"))?.body).toContain(
+      "at most one automatic revert per application per hour",
+    );
+  });
+
+  it("a redelivered merge event starts no second watch", async () => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge();
+    await h.receiveMerge();
+    expect(h.deployments).toHaveLength(1);
+    expect(statusLines(h).filter((l) => l.includes("Watching"))).toHaveLength(1);
+  });
+});
+
+describe("faults", () => {
+  it.each([
+    [403, "403 Forbidden"],
+    [429, "429 Too Many Requests"],
+    ["down" as const, "ECONNREFUSED"],
+  ])("Kubernetes API %s during the watch ⇒ Unknown, no revert, watching goes on", async (fault, words) => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge();
+    h.setApp("Synced", h.mergeSha, "Degraded", "Degraded", ABORTED);
+    await h.sched.advance(10_000);
+    h.k8sFault = fault;
+    await h.sched.advance(300_000);
+    expect(statusLines(h).at(-1)).toMatch(/^in_progress: Unknown: /);
+    expect(statusLines(h).at(-1)).toContain(words);
+    expect(h.fake.pulls).toHaveLength(0);
+    // The API comes back Healthy: the same watch reports success.
+    h.k8sFault = null;
+    h.setApp("Synced", h.mergeSha, "Healthy", "Healthy");
+    await h.sched.advance(10_000);
+    expect(statusLines(h).at(-1)).toMatch(/^success: /);
+    expect(h.fake.pulls).toHaveLength(0);
+  });
+
+  it("Argo CD CRDs absent ⇒ no watch, one clear log line", async () => {
+    const h = await createRolloutHarness();
+    h.crdAbsent = true;
+    await h.receiveMerge();
+    expect(h.deployments).toHaveLength(0);
+    expect(h.logs.filter((l) => l.msg.includes("CRDs"))).toEqual([
+      { level: "warn", msg: "Argo CD CRDs (applications.argoproj.io) absent: rollout watching disabled" },
+    ]);
+  });
+
+  it("the watch gives up after rollout.timeout with an error status and no revert", async () => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge();
+    h.setApp("Synced", h.mergeSha, "Progressing", "Paused", "CanaryPauseStep");
+    await h.sched.advance(31 * 60_000, 60_000);
+    expect(statusLines(h).at(-1)).toMatch(/^error: No verdict after 30m/);
+    expect(h.sched.pending()).toBe(0);
+    expect(h.fake.pulls).toHaveLength(0);
+  });
+});
+
+describe("Terraform remediation", () => {
+  it("failed apply check on the merge commit ⇒ revert PR and escalation", async () => {
+    const h = await createRolloutHarness({
+      files: { "infra/workers.auto.tfvars": "worker_count = 3\n" },
+      mergeFiles: { "infra/workers.auto.tfvars": "worker_count = 5\n" },
+    });
+    await h.receiveMerge({ files: ["infra/workers.auto.tfvars"], title: "fix(infra): add workers" });
+    expect(h.deployments[0]).toMatchObject({ environment: "terraform", payload: { kind: "terraform" } });
+    await h.sched.advance(0);
+    expect(statusLines(h).at(-1)).toBe(
+      `in_progress: Waiting for atlantis/apply on ${h.mergeSha.slice(0, 7)}`,
+    );
+    h.fake.checkRuns.set(h.mergeSha, [
+      { name: "atlantis/apply", status: "completed", conclusion: "failure" },
+    ]);
+    await h.sched.advance(10_000);
+    expect(statusLines(h).at(-1)).toBe(
+      "failure: Terraform apply failed: check run atlantis/apply: completed (failure)",
+    );
+    const [revert] = h.fake.openPulls();
+    expect(h.fake.fileAt(revert!.head, "infra/workers.auto.tfvars")).toBe("worker_count = 3\n");
+    expect(parseRevertMarker(revert!.body)).toMatchObject({ reason: "apply-failed", applications: [] });
+    expect(h.fake.issueLabels.get(42)).toEqual(["medic:escalated"]);
+  });
+
+  it("successful apply ⇒ success", async () => {
+    const h = await createRolloutHarness({
+      files: { "infra/main.tf": 'resource "null_resource" "a" {}\n' },
+      mergeFiles: { "infra/main.tf": 'resource "null_resource" "b" {}\n' },
+    });
+    h.fake.checkRuns.set(h.mergeSha, [
+      { name: "atlantis/apply", status: "completed", conclusion: "success" },
+    ]);
+    await h.receiveMerge({ files: ["infra/main.tf"] });
+    await h.sched.advance(0);
+    expect(statusLines(h).at(-1)).toBe(
+      "success: Terraform apply succeeded: check run atlantis/apply: completed (success)",
+    );
+    expect(h.fake.pulls).toHaveLength(0);
+  });
+});
