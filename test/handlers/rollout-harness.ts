@@ -15,6 +15,9 @@ import { testAppDeps } from "../helpers/app-deps.js";
 import { webhookExample } from "../helpers/events.js";
 import { createTestProbot } from "../helpers/probot.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are free-form Kubernetes/GitHub JSON, edited in place
+type Json = any;
+
 export const K8S = "https://k8s.test:6443";
 export const KEY = "KubePodCrashLooping/shop/checkout";
 export const START = Date.parse("2026-11-28T00:00:00Z");
@@ -36,7 +39,7 @@ spec:
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/kubernetes/${name}`, import.meta.url), "utf8")) as Record<
     string,
-    any
+    Json
   >;
 
 /** Runs scheduled polls when the manual clock passes their time (no real waits). */
@@ -76,8 +79,8 @@ export interface Harness {
   /** The merge SHA on main after `mergeRemediation`. */
   mergeSha: string;
   parentSha: string;
-  app: Record<string, any>;
-  rollout: Record<string, any>;
+  app: Record<string, Json>;
+  rollout: Record<string, Json>;
   /** What the Kubernetes API answers instead of the objects (a status code, or "down"). */
   k8sFault: number | "down" | null;
   crdAbsent: boolean;
@@ -154,7 +157,7 @@ export async function createRolloutHarness(
     pullCreatedAt: new Map(),
     logs,
     async receiveMerge(o = {}) {
-      const payload = webhookExample<Record<string, any>>("pull_request", "closed");
+      const payload = webhookExample<Record<string, Json>>("pull_request", "closed");
       payload["number"] = 7;
       Object.assign(payload["pull_request"], {
         number: 7,
@@ -237,7 +240,7 @@ export async function createRolloutHarness(
       return [200, list.map((d) => ({ ...d, created_at: iso() }))];
     });
   gh.post(`${GH}/deployments`).reply((_uri, body) => {
-    const b = body as Record<string, any>;
+    const b = body as Record<string, Json>;
     const d = {
       id: 900 + h.deployments.length,
       sha: b["ref"],

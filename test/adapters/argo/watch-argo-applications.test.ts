@@ -128,14 +128,12 @@ describe("watchArgoApplications", () => {
   });
 
   it("CRDs absent (404 on the group) ⇒ disabled with one clear log line, no retries", async () => {
-    const scope = nock(API)
-      .get(APPS)
-      .reply(404, {
-        kind: "Status",
-        code: 404,
-        reason: "NotFound",
-        message: "the server could not find the requested resource",
-      });
+    const scope = nock(API).get(APPS).reply(404, {
+      kind: "Status",
+      code: 404,
+      reason: "NotFound",
+      message: "the server could not find the requested resource",
+    });
     const { logger, lines } = recordingLogger();
     const sched = fastScheduler();
     const w = watchArgoApplications(kubeConfigFor(API), { logger, scheduler: sched, onEvent: () => {} });
