@@ -18,7 +18,7 @@ import { RolloutConfig } from "../core/config/sections/rollout.js";
 import { parseRevertMarker } from "../core/rollout/revert-marker.js";
 import { type ArgoReader, createTimerScheduler, type Scheduler } from "../workflows/ports/rollout-watch.js";
 import { revertChange } from "../workflows/revert-change.js";
-import { type RolloutWatcher, watchRollout } from "../workflows/watch-rollout.js";
+import { type RolloutWatcher, WATCH_TASK, watchRollout } from "../workflows/watch-rollout.js";
 
 export interface RolloutOptions {
   /** Argo CD / Rollouts reader; default from the kube config (`KUBECONFIG`, in-cluster, ~/.kube/config). */
@@ -28,6 +28,8 @@ export interface RolloutOptions {
   scheduler?: Scheduler;
   /** Time between polls; 15 s by default. */
   pollIntervalMs?: number;
+  /** Resume the unfinished watches of `INCIDENT_REPO` at start (default on). */
+  resumeOnStart?: boolean;
 }
 
 /**
@@ -47,22 +49,26 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
   }
   const watchers = new Map<string, { watcher: RolloutWatcher; resumed: Promise<unknown> }>();
 
-  async function watcherFor(
-    context: Context,
-    repoPayload: { owner: { login: string }; name: string; html_url: string; default_branch: string },
-  ) {
-    const key = `${repoPayload.owner.login}/${repoPayload.name}`;
+  interface RepoInfo {
+    owner: string;
+    name: string;
+    htmlUrl: string;
+    defaultBranch: string;
+    installation: number;
+  }
+
+  async function watcherFor(octokit: GitHubOctokit, repo: RepoInfo, configSource: Pick<Context, "config">) {
+    const key = `${repo.owner}/${repo.name}`;
     const existing = watchers.get(key);
     if (existing) return existing;
-    const loaded = await loadRepoConfig(context);
+    const loaded = await loadRepoConfig(configSource);
     if (!loaded.ok)
       deps.logger.warn({ repo: key, field: loaded.field }, "rollout: invalid config, defaults used");
     const config = loaded.ok ? loaded.config.rollout : RolloutConfig.parse({});
-    const octokit = context.octokit as GitHubOctokit;
-    const ref = { owner: repoPayload.owner.login, repo: repoPayload.name };
+    const ref = { owner: repo.owner, repo: repo.name };
     const queue = createWriteQueue({
       budget: deps.writeBudget,
-      scope: `installation:${(context.payload as { installation?: { id: number } }).installation?.id ?? 0}`,
+      scope: `installation:${repo.installation}`,
       clock: deps.clock,
       logger: deps.logger,
     });
@@ -73,7 +79,7 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
     const gh = createGitHubDeployments(octokit, ref, write);
     const watcher = watchRollout({
       repo: key,
-      repoUrl: repoPayload.html_url,
+      repoUrl: repo.htmlUrl,
       argo,
       deployments: gh,
       checks: gh,
@@ -92,7 +98,7 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
           {
             changeRequests,
             git,
-            baseBranch: repoPayload.default_branch,
+            baseBranch: repo.defaultBranch,
             bot: { login: botLogin },
             template,
             clock: deps.clock,
@@ -106,6 +112,7 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
       config,
       pollIntervalMs: opts.pollIntervalMs ?? 15_000,
     });
+    // Unfinished watches of this repository (a restart) continue from their deployments.
     const entry = {
       watcher,
       resumed: watcher
@@ -119,6 +126,17 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
     return entry;
   }
 
+  const repoInfo = (
+    p: { owner: { login: string }; name: string; html_url: string; default_branch: string },
+    installation: number | undefined,
+  ): RepoInfo => ({
+    owner: p.owner.login,
+    name: p.name,
+    htmlUrl: p.html_url,
+    defaultBranch: p.default_branch,
+    installation: installation ?? 0,
+  });
+
   app.on("pull_request.closed", async (context) => {
     const pr = context.payload.pull_request;
     if (!pr.merged || !pr.merge_commit_sha) return;
@@ -128,7 +146,11 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
     const remediation = parseRemediationMarker(pr.body);
     const revert = parseRevertMarker(pr.body);
     if (!remediation.ok && !revert) return;
-    const { watcher } = await watcherFor(context, context.payload.repository);
+    const { watcher } = await watcherFor(
+      context.octokit as GitHubOctokit,
+      repoInfo(context.payload.repository, context.payload.installation?.id),
+      context,
+    );
     const files = await createGitHubPullRequestFiles(
       context.octokit as GitHubOctokit,
       context.repo(),
@@ -151,25 +173,78 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
     );
   });
 
-  // Something reported on a commit: poll its watch now instead of at the next interval.
+  // Something reported on a commit: poll its watch now instead of at the next interval. Only repositories
+  // with a watcher are touched (no GitHub call for unrelated statuses), except a status of our own
+  // deployment, which also resumes the repository's watches after a restart.
   app.on(["check_run.completed", "status", "deployment_status.created"], async (context) => {
     const p = context.payload as {
       check_run?: { head_sha: string };
       sha?: string;
-      deployment?: { sha: string };
-      repository: { owner: { login: string }; name: string; html_url: string; default_branch: string };
+      deployment?: { sha: string; task?: string };
+      installation?: { id: number };
+      repository: {
+        owner: { login: string };
+        name: string;
+        html_url: string;
+        default_branch: string;
+        full_name: string;
+      };
     };
     const sha = p.check_run?.head_sha ?? p.deployment?.sha ?? p.sha;
     if (!sha) return;
-    const { watcher } = await watcherFor(context, p.repository);
-    await watcher.poke(sha);
+    let entry = watchers.get(p.repository.full_name);
+    if (!entry && p.deployment?.task === WATCH_TASK) {
+      entry = await watcherFor(
+        context.octokit as GitHubOctokit,
+        repoInfo(p.repository, p.installation?.id),
+        context,
+      );
+    }
+    await entry?.watcher.poke(sha);
   });
+
+  // After a restart: resume the watches of the incident repository (where remediation PRs live) at once.
+  const home = deps.env.INCIDENT_REPO;
+  if (home && opts.resumeOnStart !== false) {
+    scheduler.after(0, async () => {
+      try {
+        const [owner, name] = home.split("/") as [string, string];
+        const appOctokit = await app.auth();
+        const { data: inst } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", {
+          owner,
+          repo: name,
+        });
+        const octokit = (await app.auth(inst.id)) as GitHubOctokit;
+        const { data: r } = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo: name });
+        const configSource: Pick<Context, "config"> = {
+          config: (async (file: string) => {
+            const { config, files } = await octokit.config.get({
+              owner,
+              repo: name,
+              path: `.github/${file}`,
+            });
+            return files.some((f) => f.config !== null) ? config : null;
+          }) as Context["config"],
+        };
+        await watcherFor(
+          octokit,
+          repoInfo(
+            { ...r, html_url: r.html_url ?? `https://github.com/${home}`, owner: { login: r.owner.login } },
+            inst.id,
+          ),
+          configSource,
+        );
+      } catch (err) {
+        deps.logger.error({ repo: home, error: (err as Error).message }, "rollout: resume at start failed");
+      }
+    });
+  }
 }
 
 function defaultArgo(deps: AppDeps, kc: KubeConfig | null | undefined): ArgoReader | null {
   if (kc === null) return null;
   if (kc) return createArgoReader(kc, { logger: deps.logger });
-  const loaded = loadKubeConfig();
+  const loaded = loadKubeConfig(deps.env.KUBECONFIG ? { path: deps.env.KUBECONFIG } : {});
   if (!loaded.ok) {
     deps.logger.warn(
       { reason: loaded.message },

@@ -98,6 +98,8 @@ export interface Harness {
   pullCreatedAt: Map<number, string>;
   logs: { level: string; msg: string }[];
   receiveMerge(opts?: { body?: string; files?: string[]; title?: string }): Promise<void>;
+  /** A new process: a fresh Probot, scheduler and watcher memory, `INCIDENT_REPO` set (resume at start). */
+  restart(): Promise<void>;
   setApp(sync: string, revision: string, health: string, rolloutPhase: string, message?: string): void;
 }
 
@@ -188,6 +190,7 @@ export async function createRolloutHarness(
       this.rollout["status"] = { phase: rolloutPhase, ...(message ? { message } : {}) };
     },
     mergeFilesList: [] as string[],
+    restart: async () => {},
   } as Harness & { mergeFilesList: string[] };
   // Before the merge: Argo CD runs the parent revision, Healthy.
   h.setApp("Synced", parentSha, "Healthy", "Healthy");
@@ -314,14 +317,22 @@ export async function createRolloutHarness(
   fake.install();
   fake.openIssue(42);
 
-  const deps = testAppDeps({ clock, logger });
-  await h.probot.load((app) =>
-    registerRollout(app, deps, {
-      argo: createArgoReader(kubeConfigFor(K8S), { logger }),
-      scheduler: sched.scheduler,
-      pollIntervalMs: 10_000,
-    }),
-  );
+  const load = async (rawEnv: Record<string, string>) => {
+    const deps = testAppDeps({ clock, logger, rawEnv });
+    await h.probot.load((app) =>
+      registerRollout(app, deps, {
+        argo: createArgoReader(kubeConfigFor(K8S), { logger }),
+        scheduler: h.sched.scheduler,
+        pollIntervalMs: 10_000,
+      }),
+    );
+  };
+  h.restart = async () => {
+    h.probot = createTestProbot();
+    h.sched = manualScheduler(clock);
+    await load({ INCIDENT_REPO: `${OWNER}/${REPO}` });
+  };
+  await load({});
   return h;
 }
 

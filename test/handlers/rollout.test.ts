@@ -270,3 +270,20 @@ describe("Terraform remediation", () => {
     expect(h.fake.pulls).toHaveLength(0);
   });
 });
+
+describe("restart", () => {
+  it("a restarted bot resumes the watch from its GitHub deployment, Degraded clock included", async () => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge();
+    h.setApp("Synced", h.mergeSha, "Degraded", "Degraded", ABORTED);
+    await h.sched.advance(60_000);
+    expect(statusLines(h).at(-1)).toMatch(/^in_progress: Degraded at /);
+    await h.restart();
+    await h.sched.advance(0);
+    expect(h.deployments).toHaveLength(1);
+    // 60 s more: 120 s since the first Degraded status, measured from GitHub's record of it.
+    await h.sched.advance(70_000);
+    expect(statusLines(h).at(-1)).toMatch(/^failure: Degraded for 2m/);
+    expect(h.fake.openPulls()).toHaveLength(1);
+  });
+});
