@@ -6,6 +6,7 @@ import { registerConfigCheck } from "./handlers/config-check.js";
 import { registerIncidents } from "./handlers/incidents.js";
 import { registerPolicy } from "./handlers/policy.js";
 import { registerRemediation } from "./handlers/remediation.js";
+import { registerRollout } from "./handlers/rollout.js";
 
 /**
  * The Probot application: wiring only. Each area registers its handlers; the logic lives in workflows.
@@ -16,6 +17,7 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
     registerPolicy(app, deps);
     registerIncidents(app, deps);
     const { remediate } = registerRemediation(app, deps);
+    registerRollout(app, deps);
     registerCommands(app, deps, { remediate }, registerApproval(app, deps));
     void deps;
   };

@@ -19,7 +19,10 @@ export function loadKubeConfig(opts: { path?: string; env?: NodeJS.ProcessEnv } 
     return { ok: false, message: `kubeconfig unreadable: ${(err as Error).message.split("\n")[0]}` };
   }
   const cluster = kc.getCurrentCluster();
-  if (!cluster) {
+  // With nothing found, client-node falls back to an unauthenticated http://localhost:8080: that is
+  // "no cluster", not a cluster to poll.
+  const fallback = !opts.path && cluster?.name === "cluster" && cluster.server === "http://localhost:8080";
+  if (!cluster || fallback) {
     const where =
       opts.path ?? env["KUBECONFIG"] ?? (env["KUBERNETES_SERVICE_HOST"] ? "in-cluster" : "~/.kube/config");
     return { ok: false, message: `no Kubernetes cluster configured (${where})` };
