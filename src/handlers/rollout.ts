@@ -203,9 +203,10 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
     await entry?.watcher.poke(sha);
   });
 
-  // After a restart: resume the watches of the incident repository (where remediation PRs live) at once.
+  // After a restart: resume the watches of the incident repository (where remediation PRs live) at once —
+  // when a cluster is configured; without one, a status on a watch's deployment resumes it.
   const home = deps.env.INCIDENT_REPO;
-  if (home && opts.resumeOnStart !== false) {
+  if (home && argo && opts.resumeOnStart !== false) {
     scheduler.after(0, async () => {
       try {
         const [owner, name] = home.split("/") as [string, string];
