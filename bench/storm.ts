@@ -26,14 +26,17 @@ import { silentLogger } from "../src/workflows/ports/logger.js";
 import { startTestRedis, type TestRedis } from "../test/adapters/redis/redis-server.js";
 
 const ALERTS = 10_000;
-const KEYS = 25;
+/** `--name=value` from the command line. */
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+/** `--keys=1000 --minutes=10`: the "1,000 keys in 10 minutes" storm (default: 25 keys in 1 minute). */
+const KEYS = Number(arg("keys") ?? "25");
 const PEERS = 3;
-const STORM_MS = 60_000;
+const STORM_MS = Number(arg("minutes") ?? "1") * 60_000;
 const GROUP_INTERVAL_MS = 5_000;
 /** HA peers whose gossip lags each send the group themselves, ~15 s apart. */
 const PEER_DELAY_MS = 15_000;
 /** Every alert resolves at this time; the peers then send the resolved groups. */
-const RESOLVE_AT_MS = 180_000;
+const RESOLVE_AT_MS = STORM_MS + 120_000;
 const T0 = Date.parse("2026-11-27T10:00:00Z");
 const TOKEN = "storm-token";
 /**
@@ -119,6 +122,7 @@ function fakeGitHub(now: () => number) {
     const m = /^\/repos\/acme\/incidents\/issues\/(\d+)(\/comments)?$/.exec(p);
     const issue = m ? issues[Number(m[1]) - 1] : undefined;
     if (issue && method === "PATCH" && !m?.[2]) {
+      if (typeof body["title"] === "string") issue.title = body["title"];
       if (typeof body["body"] === "string") issue.body = body["body"];
       if (Array.isArray(body["labels"])) issue.labels = body["labels"] as string[];
       if (body["state"] === "closed" || body["state"] === "open") {
@@ -313,9 +317,9 @@ export async function run(): Promise<string> {
       }
     }
   }
+  // Run until every notification is processed and no deferred write is left (bounded: 12 virtual hours).
   await vt.run(T0 + RESOLVE_AT_MS + 10 * 60_000);
-  await drainAll();
-  await vt.run(T0 + RESOLVE_AT_MS + 20 * 60_000);
+  while (vt.pending() > 0 && clock.now() < T0 + 12 * 3_600_000) await vt.run(clock.now() + 10 * 60_000);
   await drainAll();
   await Promise.all(shared.map((c) => c.close()));
   await redis?.stop();
@@ -341,6 +345,8 @@ export async function run(): Promise<string> {
   log(
     `issues opened=${opened} distinct keys=${keys.size} closed=${closed} signals recorded=${signals}/${ALERTS}`,
   );
+  const storm = gh.issues.find((i) => i.labels.includes("incident-storm"));
+  if (storm) log(`new-issue limit reached: summary issue #${storm.number} "${storm.title}"`);
   log(
     `writes: create=${opened} update=${gh.writes.filter((w) => w.what === "update").length} comment=${gh.writes.filter((w) => w.what === "comment").length}; last write at t=${lastWriteS}s (virtual)`,
   );

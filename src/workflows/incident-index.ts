@@ -1,5 +1,6 @@
 import type { Incident } from "../core/incident/incident.js";
 import { mergeIncidents } from "../core/incident/merge-incidents.js";
+import type { OverflowIncident } from "../core/incident/render-storm-summary.js";
 import type { Clock } from "./ports/clock.js";
 import type { IncidentTracker, TrackedIssue } from "./ports/incident-tracker.js";
 import type { Logger } from "./ports/logger.js";
@@ -118,6 +119,16 @@ export function createIncidentIndex(tracker: IncidentTracker, opts: IncidentInde
     tracker,
     /** Keys with a deferred body update scheduled. */
     flushScheduled: new Set<string>(),
+    /** Times this process opened incident issues (for the hourly new-issue limit). */
+    openedAt: [] as number[],
+    /** Incidents listed in the storm summary instead of getting their own issue. */
+    overflow: new Map<string, OverflowIncident>(),
+    /** Issues opened within the last `ms`. */
+    openedWithin(ms: number): number {
+      const since = opts.clock.now() - ms;
+      while (this.openedAt.length > 0 && this.openedAt[0]! <= since) this.openedAt.shift();
+      return this.openedAt.length;
+    },
     /** Loads on first use and reloads when stale; concurrent callers share one load. */
     async load(): Promise<void> {
       if (loadedAt !== null && opts.clock.now() - loadedAt < refreshMs) return;

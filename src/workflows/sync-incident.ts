@@ -3,13 +3,15 @@ import type { Incident, Signal } from "../core/incident/incident.js";
 import { type IncidentPlan, planIncidentUpdate } from "../core/incident/plan-incident-update.js";
 import { renderIncidentComment } from "../core/incident/render-incident-comment.js";
 import { renderIncidentIssue } from "../core/incident/render-incident-issue.js";
+import { renderStormSummary, STORM_SUMMARY_KEY } from "../core/incident/render-storm-summary.js";
 import { parseDuration } from "../core/util/duration.js";
 import type { IncidentWorkflowDeps, ResolvedIncidentsConfig } from "./incident-deps.js";
 import type { IncidentIssueRef } from "./incident-hooks.js";
 import type { IncidentIndex, IndexEntry } from "./incident-index.js";
 
 export interface SyncResult {
-  action: IncidentPlan["action"];
+  /** `summarised`: over the hourly new-issue limit, listed in the storm summary issue instead. */
+  action: IncidentPlan["action"] | "summarised";
   /** Child signals whose root stopped being active: the caller routes them to their own key. */
   unrouted: Signal[];
   issue?: IncidentIssueRef;
@@ -72,10 +74,41 @@ export async function syncIncident(
       tombstones: index.tombstones(key),
       now,
     },
-    planOptions(cfg),
+    { ...planOptions(cfg), bodyUpdateIntervalMs: countOnlyInterval(cfg, index) },
   );
   index.addTombstones(key, plan.tombstones);
   const inc = plan.incident;
+  const summarised = index.overflow.get(key);
+  if (summarised) {
+    // Keep the summary row current: resolutions and repeats of an incident without its own issue.
+    for (const sig of signals) {
+      const firing = new Set(summarised.firing);
+      if (sig.status === "firing") firing.add(sig.fingerprint);
+      else firing.delete(sig.fingerprint);
+      summarised.firing = [...firing];
+    }
+    summarised.lastSeenAt = new Date(now).toISOString();
+    summarised.notifications++;
+    if (plan.action === "open" || summarised.firing.length === 0) {
+      scheduleSummary(deps, index, resolved);
+      if (plan.action === "open" && index.openedWithin(3_600_000) >= cfg.maxNewIssuesPerHour) {
+        return { action: "summarised", unrouted: plan.unrouted };
+      }
+    }
+    if (plan.action === "open") index.overflow.delete(key);
+  } else if (plan.action === "open" && index.openedWithin(3_600_000) >= cfg.maxNewIssuesPerHour) {
+    index.overflow.set(key, {
+      key,
+      severity: inc!.severity,
+      firstSeenAt: new Date(now).toISOString(),
+      lastSeenAt: new Date(now).toISOString(),
+      notifications: 1,
+      firing: inc!.signals.filter((x) => x.status === "firing").map((x) => x.fingerprint),
+    });
+    deps.logger.warn({ repo: index.repo, key }, "new-issue limit reached: incident summarised");
+    scheduleSummary(deps, index, resolved);
+    return { action: "summarised", unrouted: plan.unrouted };
+  }
   if (plan.action === "none" || !inc) return { action: plan.action, unrouted: plan.unrouted };
 
   // 2. Write.
@@ -83,8 +116,17 @@ export async function syncIncident(
   if (plan.action === "open") {
     inc.runbookId = (await matchRunbook(deps, inc)) ?? inc.runbookId;
     const draft = renderIncidentIssue(inc, deps.templates, renderOpts(resolved));
-    const issue = await index.tracker.create({ key, ...draft });
+    // Reserve the slot before the request, so concurrent opens cannot overshoot the hourly limit.
+    index.openedAt.push(now);
+    let issue: Awaited<ReturnType<typeof index.tracker.create>>;
+    try {
+      issue = await index.tracker.create({ key, ...draft });
+    } catch (err) {
+      index.openedAt.splice(index.openedAt.lastIndexOf(now), 1);
+      throw err;
+    }
     if (issue.existed) {
+      index.openedAt.splice(index.openedAt.lastIndexOf(now), 1);
       // Another replica (or a create that answered 5xx) made it: plan again against what GitHub has.
       deps.logger.info({ repo: index.repo, key, issue: issue.number }, "incident issue already existed");
       // Its body is fresh: this notification's counts can wait for the next deferred update.
@@ -111,7 +153,7 @@ export async function syncIncident(
         index,
         resolved,
         key,
-        (entry?.lastBodyWriteAt ?? now) + planOptions(cfg).bodyUpdateIntervalMs - now,
+        (entry?.lastBodyWriteAt ?? now) + countOnlyInterval(cfg, index) - now,
       );
       return { action: "defer", unrouted: [] };
     }
@@ -212,6 +254,16 @@ async function matchRunbook(deps: IncidentWorkflowDeps, inc: Incident): Promise<
   }
 }
 
+/**
+ * How often count-only body updates may be written: the configured interval, stretched so that all active
+ * incidents together use at most half of GitHub's write budget (40 of 80 per minute, 250 of 500 per hour)
+ * and the rest stays free for opening, closing and commenting.
+ */
+export function countOnlyInterval(cfg: IncidentsConfig, index: Pick<IncidentIndex, "openIncidents">): number {
+  const active = index.openIncidents().length;
+  return Math.max(planOptions(cfg).bodyUpdateIntervalMs, (active * 60_000) / 40, (active * 3_600_000) / 250);
+}
+
 /** One pending flush per key: count-only changes are written at most once per body interval. */
 function scheduleFlush(
   deps: IncidentWorkflowDeps,
@@ -230,6 +282,51 @@ function scheduleFlush(
       if (!e?.dirty || e.issue.state !== "open") return;
       await writeIssue(deps, index, e, resolved, "flush", deps.clock.now());
       index.set(e);
+    });
+  });
+}
+
+/** Writes the storm summary issue at most once per body interval (created the first time, by marker). */
+function scheduleSummary(
+  deps: IncidentWorkflowDeps,
+  index: IncidentIndex,
+  resolved: ResolvedIncidentsConfig,
+): void {
+  if (index.flushScheduled.has(STORM_SUMMARY_KEY)) return;
+  index.flushScheduled.add(STORM_SUMMARY_KEY);
+  const cfg = resolved.config;
+  deps.later(planOptions(cfg).bodyUpdateIntervalMs, async () => {
+    index.flushScheduled.delete(STORM_SUMMARY_KEY);
+    await deps.lock.withLock(incidentLockKey(index.repo, STORM_SUMMARY_KEY), async () => {
+      const { title, body } = renderStormSummary([...index.overflow.values()], cfg.maxNewIssuesPerHour);
+      const existing = index.get(STORM_SUMMARY_KEY);
+      if (existing && existing.issue.state === "open") {
+        if (existing.lastBody !== body) await index.tracker.update(existing.issue.number, { title, body });
+        existing.lastBody = body;
+        return;
+      }
+      const issue = await index.tracker.create({
+        key: STORM_SUMMARY_KEY,
+        title,
+        body,
+        labels: ["incident", "incident-storm"],
+      });
+      if (issue.existed) await index.tracker.update(issue.number, { title, body });
+      index.set({
+        key: STORM_SUMMARY_KEY,
+        issue: { number: issue.number, url: issue.url, state: "open", labels: issue.labels },
+        // Not an incident of its own: no signals, never planned (no alert has this key).
+        incident: {
+          key: STORM_SUMMARY_KEY,
+          title,
+          severity: "info",
+          status: "resolved",
+          signals: [],
+          labels: {},
+          startsAt: new Date(deps.clock.now()).toISOString(),
+        },
+        lastBody: body,
+      });
     });
   });
 }

@@ -220,4 +220,30 @@ alerts:
     expect(a.mem.issues).toHaveLength(1);
     expect(a.mem.issues[0]?.state).toBe("closed");
   });
+
+  it("over the hourly new-issue limit, further incidents are summarised in one issue, not dropped", async () => {
+    const h = harness("maxNewIssuesPerHour: 3\nbodyUpdateInterval: 1m");
+    const workload = (i: number, status: "firing" | "resolved") =>
+      crash(status)
+        .replace(/checkout-7d9f8b6c5-bbbbb/g, `svc${i}-7d9f8b6c5-bbbbb`)
+        .replace("aaaaaaaaaaaaaaaa", `aaaaaaaaaaaaaa${String(i).padStart(2, "0")}`);
+    for (let i = 0; i < 6; i++) await h.send(i, workload(i, "firing"));
+    await h.vt.run(T0 + 120_000);
+    const own = h.mem.issues.filter((i) => !i.labels.includes("incident-storm"));
+    const summary = h.mem.issues.filter((i) => i.labels.includes("incident-storm"));
+    expect(own.map((i) => i.title)).toEqual([
+      "KubePodCrashLooping in shop/svc0",
+      "KubePodCrashLooping in shop/svc1",
+      "KubePodCrashLooping in shop/svc2",
+    ]);
+    expect(summary).toHaveLength(1);
+    expect(summary[0]?.title).toBe("Alert storm: 3 incidents summarised (3 firing)");
+    for (const i of [3, 4, 5])
+      expect(summary[0]?.body).toContain(`| KubePodCrashLooping/shop/svc${i} | warning | firing (1) |`);
+    // A summarised incident resolving is reflected in the summary.
+    await h.send(200, workload(4, "resolved"));
+    await h.vt.run(T0 + 400_000);
+    expect(summary[0]?.title).toBe("Alert storm: 3 incidents summarised (2 firing)");
+    expect(summary[0]?.body).toContain("| KubePodCrashLooping/shop/svc4 | warning | resolved |");
+  });
 });

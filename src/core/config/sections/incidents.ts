@@ -70,6 +70,11 @@ export const IncidentsConfig = z.strictObject({
   allowedRepos: z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/)).default([]),
   /** Extra labels put on every incident issue. */
   labels: z.array(z.string().min(1).max(50)).default([]),
+  /**
+   * At most this many new incident issues per hour; further new incidents are listed in one "alert storm"
+   * summary issue instead (GitHub allows 500 content-creating requests per hour, updates included).
+   */
+  maxNewIssuesPerHour: z.number().int().min(1).max(400).default(100),
   /** Correlation across layers: attach symptoms to the root incident instead of opening more issues. */
   correlation: z
     .strictObject({
