@@ -73,3 +73,40 @@ export interface RevertHistory {
   /** Revert PRs opened by the bot since `sinceMs`, open or closed. */
   listSince(sinceMs: number): Promise<RevertRecord[]>;
 }
+
+/** A pod as a drain sees it. */
+export interface DrainPod {
+  namespace: string;
+  name: string;
+  /** Kinds of its owners (`DaemonSet` pods are left alone, as `kubectl drain --ignore-daemonsets` does). */
+  ownerKinds: string[];
+  /** A static (mirror) pod: the kubelet owns it, the API cannot evict it. */
+  mirror: boolean;
+}
+
+export type EvictionResult =
+  | { ok: true }
+  /** 429: a PodDisruptionBudget does not allow it now — retry later, never delete the pod. */
+  | { ok: false; reason: "disruption-budget"; message: string }
+  | { ok: false; reason: "not-found"; message: string };
+
+/**
+ * The few writes imperative runbook steps make, through the Kubernetes API. Separate from the read-only
+ * `Cluster` port on purpose: the bot gets these verbs (RBAC) only where runbooks declare such steps.
+ */
+export interface ClusterOperations {
+  readonly name: string;
+  /** `spec.unschedulable` on a node (cordon / uncordon). */
+  setUnschedulable(node: string, unschedulable: boolean): Promise<void>;
+  listPodsOnNode(node: string): Promise<DrainPod[]>;
+  /** The Eviction API (policy/v1): respects PodDisruptionBudgets, unlike a delete. */
+  evictPod(namespace: string, name: string, gracePeriodSeconds: number): Promise<EvictionResult>;
+  /** `kubectl rollout restart`: a Deployment/StatefulSet/DaemonSet template annotation, or a Rollout's `spec.restartAt`. */
+  restartWorkload(kind: string, namespace: string, name: string, at: string): Promise<void>;
+  /** Argo Rollouts: `abort`, `retry`, `promote`, `promote-full` (what `kubectl argo rollouts` patches). */
+  patchRollout(
+    namespace: string,
+    name: string,
+    op: "abort" | "retry" | "promote" | "promote-full",
+  ): Promise<void>;
+}
