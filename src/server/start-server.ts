@@ -1,5 +1,6 @@
 import type { Logger as PinoLogger } from "pino";
 import { ProbotOctokit } from "probot";
+import { createGitHubAuditSink } from "../adapters/github/audit-sink.js";
 import { createMetrics, type Metrics } from "../adapters/metrics/create-metrics.js";
 import type { AppDeps } from "../app-deps.js";
 import type { EnvConfig } from "../core/config/env-config.js";
@@ -54,6 +55,20 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     { name: "coordination", check: () => coordination.isHealthy() },
   ];
   const shutdownHooks: (() => Promise<void>)[] = [];
+  // The ledger lives in the repository each record is about; that repository's installation writes it.
+  const audit = createGitHubAuditSink({
+    installationFor: async (fullName) => {
+      const [owner, repo] = fullName.split("/") as [string, string];
+      const { data } = await (await probot.auth()).request("GET /repos/{owner}/{repo}/installation", {
+        owner,
+        repo,
+      });
+      return { id: data.id, octokit: await probot.auth(data.id) };
+    },
+    writeBudget: coordination.writeBudget,
+    clock: opts.clock,
+    logger: log,
+  });
   const deps: AppDeps = {
     env,
     clock: opts.clock,
@@ -62,6 +77,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     dedupe: coordination.dedupe,
     writeBudget: coordination.writeBudget,
     metrics,
+    audit,
     addRoute: (route) => http.addRoute(route),
     onShutdown: (fn) => shutdownHooks.push(fn),
   };
@@ -82,6 +98,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     }),
   );
   await probot.load(medicApp(deps));
+  // Last hook: the other hooks drain work that may still record decisions.
+  shutdownHooks.push(() => audit.close());
   await new Promise<void>((resolve, reject) => {
     http.server.once("error", reject);
     http.server.listen(env.PORT, env.HOST, () => resolve());
