@@ -3,6 +3,7 @@ import type { Context, Probot } from "probot";
 import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
 import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
 import { createGitHubGitData, type GitHubOctokit } from "../adapters/github/git-data.js";
+import { createGitHubGitOpsHistory, HistoryCache } from "../adapters/github/gitops-history.js";
 import { INCIDENT_LABEL } from "../adapters/github/incident-tracker.js";
 import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
 import { BlobCache, createGitHubRepoSnapshot } from "../adapters/github/repo-snapshot.js";
@@ -53,6 +54,8 @@ export function registerRemediation(
 ): Required<Pick<CommandActions, "remediate">> {
   const cache = new BlobCache();
   const registryCache = new Map<string, Promise<RunbookRegistry>>();
+  // Versions of manifests at past commits, for rollbacks: immutable, so shared by every delivery.
+  const historyCache = new HistoryCache();
   const template = readFileSync(new URL("../../templates/remediation-pr.md", import.meta.url), "utf8");
   let bundled: Promise<readonly RunbookSource[]> | undefined;
   const runbooks = () =>
@@ -100,6 +103,8 @@ export function registerRemediation(
               : () => createGitHubRepoSnapshot(git, repo.defaultBranch, cache),
           bundledRunbooks: await runbooks(),
           registryCache,
+          openHistory: (revision) =>
+            createGitHubGitOpsHistory(octokit, ref, { ref: revision, cache: historyCache }),
           config: config_,
           cluster: opts.cluster ?? null,
           clock: deps.clock,

@@ -13,6 +13,7 @@ import { planRemediation } from "./plan-remediation.js";
 import type { BaseSnapshot } from "./ports/change-requests.js";
 import type { Clock } from "./ports/clock.js";
 import type { Cluster } from "./ports/cluster.js";
+import type { GitOpsHistory } from "./ports/gitops-history.js";
 
 export interface ProposeRemediationDeps
   extends Omit<OpenRemediationPrDeps, "plan" | "openSnapshot" | "config"> {
@@ -31,6 +32,12 @@ export interface ProposeRemediationDeps
    */
   registryCache?: Map<string, Promise<RunbookRegistry>>;
   cluster: Cluster | null;
+  /**
+   * The repository's history from a commit (the base snapshot's, so history and files are one
+   * revision): where `crashloop-rollback` finds the last good image when Argo CD's history and the
+   * ReplicaSets do not tell. Absent ⇒ plans are made without history, and the evidence says so.
+   */
+  openHistory?: ((revision: string) => GitOpsHistory) | null;
   clock: Clock;
 }
 
@@ -67,8 +74,8 @@ export async function proposeRemediation(
       },
       {
         repo,
-        history: null,
-        historyNote: "history is not read through the GitHub API yet",
+        history: deps.openHistory ? deps.openHistory(await repo.revision()) : null,
+        historyNote: "no history reader for this repository",
         cluster: deps.cluster,
         clock: deps.clock,
         logger: deps.logger,

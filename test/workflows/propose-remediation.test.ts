@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHubGitOpsHistory } from "../../src/adapters/github/gitops-history.js";
 import { BlobCache } from "../../src/adapters/github/repo-snapshot.js";
 import { loadClusterSnapshot } from "../../src/adapters/local/load-cluster-snapshot.js";
 import { bundledRunbooksDir, readRunbookDir } from "../../src/adapters/local/read-runbook-dir.js";
@@ -11,6 +12,7 @@ import { buildIncidentsFromAlert } from "../../src/workflows/build-incidents-fro
 import { manualClock } from "../../src/workflows/ports/clock.js";
 import { proposeRemediation } from "../../src/workflows/propose-remediation.js";
 import { FakeGitHub, readTreeFromDisk } from "../fixtures/github/fake-github.js";
+import { TestOctokit } from "../helpers/probot.js";
 import { githubDeps } from "./remediation-harness.js";
 
 const root = new URL("../../", import.meta.url);
@@ -181,5 +183,81 @@ describe("the blueprint runbooks open their PRs against examples/gitops through 
     expect(registryCache.size).toBe(1);
     expect(registryCache.get(`acme/gitops@main@${gh.refs.get("main")}`)).toBe(cached);
     expect(gh.openPulls()).toHaveLength(1);
+  });
+});
+
+describe("crashloop-rollback through the GitHub API: the manifest's git history decides", () => {
+  const PATH = "apps/checkout/deployment.yaml";
+  const at = (tag: string) =>
+    GITOPS[PATH]!.replace(
+      "registry.example.com/shop/checkout:1.4.2",
+      `registry.example.com/shop/checkout:${tag}`,
+    );
+
+  const propose = async (withHistory: boolean) => {
+    const clock = manualClock("2026-11-27T10:00:00Z");
+    const cfgParsed = parseYamlDocument(GITOPS[".github/medic.yml"]!, ".github/medic.yml");
+    if (!cfgParsed.ok) throw new Error("example config does not parse");
+    const loaded = loadMedicConfig(cfgParsed.document.value);
+    if (!loaded.ok) throw new Error(loaded.message);
+    const alert = JSON.parse(read("examples/alerts/crashloop-checkout.json"));
+    const built = buildIncidentsFromAlert(alert, loaded.config.incidents, clock.now());
+    if (!built.ok) throw new Error(built.message);
+    const incident = built.incidents[0]!;
+    const octokit = new TestOctokit({ auth: "ghs_test" } as never);
+    return proposeRemediation(
+      {
+        ...githubDeps({}, new BlobCache()),
+        config: loaded.config,
+        openDefaultSnapshot: null,
+        bundledRunbooks: await readRunbookDir(bundledRunbooksDir(), "bundled", "runbooks"),
+        // No cluster: no pod state, no ReplicaSet revisions, no Argo CD status.history.
+        cluster: null,
+        ...(withHistory
+          ? {
+              openHistory: (revision: string) =>
+                createGitHubGitOpsHistory(octokit, { owner: "acme", repo: "gitops" }, { ref: revision }),
+            }
+          : {}),
+        clock,
+      },
+      {
+        incident,
+        issue: { number: 7, url: "https://github.com/acme/gitops/issues/7", title: incident.title },
+        requester: null,
+      },
+    );
+  };
+
+  it("1.4.0 → 1.4.1 → 1.4.2 deployed through commits: the PR sets 1.4.1, read at the commit that had it", async () => {
+    gh.pushAsHuman("main", { [PATH]: at("1.4.0") });
+    const good = gh.pushAsHuman("main", { [PATH]: at("1.4.1") });
+    const bad = gh.pushAsHuman("main", { [PATH]: at("1.4.2") });
+    gh.pushAsHuman("main", { "apps/checkout/README.md": "unrelated\n" });
+    const head = gh.refs.get("main")!;
+
+    const res = await propose(true);
+    expect(res).toMatchObject({ kind: "opened" });
+    const branch = (res as { branch: string }).branch;
+    expect(gh.fileAt(branch, PATH)).toBe(at("1.4.1"));
+    // History at the commit the plan read, for that one file; each version read at its own commit.
+    const listing = gh.reads().filter((r) => r.path === "/repos/acme/gitops/commits");
+    expect(listing.map((r) => r.query)).toEqual([{ path: PATH, sha: head, per_page: "20", page: "1" }]);
+    const versions = gh
+      .reads()
+      .filter((r) => r.path === `/repos/acme/gitops/contents/${PATH}`)
+      .map((r) => r.query["ref"]);
+    expect(versions.slice(0, 2)).toEqual([bad, good]);
+    const pr = gh.openPulls()[0]!;
+    expect(pr.body).toContain(`git history of ${PATH}: commit ${good.slice(0, 12)}`);
+  });
+
+  it("the same repository without a history reader: no earlier image is known, so no PR", async () => {
+    gh.pushAsHuman("main", { [PATH]: at("1.4.1") });
+    gh.pushAsHuman("main", { [PATH]: at("1.4.2") });
+    const res = await propose(false);
+    expect(res).not.toMatchObject({ kind: "opened" });
+    expect(gh.openPulls()).toHaveLength(0);
+    expect(gh.reads().some((r) => r.path.endsWith("/commits"))).toBe(false);
   });
 });
