@@ -199,7 +199,7 @@ describe("runImperativeStep", () => {
   ])("%s %j patches the Rollout like kubectl argo rollouts", async (action, extra, patches) => {
     const { deps } = setup();
     let scope = nock(API);
-    for (const [where, body] of patches as [string, Record<string, unknown>][]) {
+    for (const [where, body] of patches as [string, nock.DataMatcherMap][]) {
       scope = scope
         .patch(
           `/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/checkout${where === "status" ? "/status" : ""}`,
