@@ -10,6 +10,7 @@ import type { AppDeps } from "../app-deps.js";
 import { parseComment } from "../core/commands/parse-comment.js";
 import { describeConfigError } from "../core/config/medic-config.js";
 import { parseDuration } from "../core/util/duration.js";
+import { discardAuditSink } from "../workflows/ports/audit-sink.js";
 import {
   type CommandActions,
   type CommandRateLimit,
@@ -77,6 +78,8 @@ export function registerCommands(
           logger: deps.logger,
           botLogin: await resolveBotLogin(app),
           template: loadApprovalTemplates().commandReply,
+          audit: deps.audit ?? discardAuditSink,
+          clock: deps.clock,
         },
         loaded.config,
         {
@@ -85,6 +88,7 @@ export function registerCommands(
           number: payload.issue.number,
           place,
           action: payload.action,
+          deliveryId: context.id,
           comment: {
             id: payload.comment.id,
             body: payload.comment.body,

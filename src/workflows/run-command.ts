@@ -1,3 +1,4 @@
+import { appendAuditBlock } from "../core/audit/append-audit-block.js";
 import { checkPermission } from "../core/commands/check-permission.js";
 import { type CommandRecord, readCommandState } from "../core/commands/command-record.js";
 import type { CommandPlace, Role } from "../core/commands/command-spec.js";
@@ -14,6 +15,8 @@ import type { ApprovalConfig } from "../core/config/sections/approval.js";
 import type { CommandsConfig } from "../core/config/sections/commands.js";
 import { escapeMarkdown } from "../core/markdown/escape-markdown.js";
 import { formatDuration } from "../core/util/duration.js";
+import type { AuditEntry, AuditSink } from "./ports/audit-sink.js";
+import type { Clock } from "./ports/clock.js";
 import type { CommandActions, CommandRateLimit, Conversation, Permissions } from "./ports/commands.js";
 import type { Logger } from "./ports/logger.js";
 import type { PullRequestReader } from "./ports/pull-request.js";
@@ -31,6 +34,9 @@ export interface RunCommandDeps {
   botLogin: string;
   /** `templates/command-reply.md`. */
   template: string;
+  /** Every answered comment leaves an Evidence record (hidden block in the reply + ledger). */
+  audit: AuditSink;
+  clock: Clock;
 }
 
 export interface CommandComment {
@@ -42,6 +48,8 @@ export interface CommandComment {
   /** Webhook action: only `created` runs anything. */
   action: string;
   comment: { id: number; body: string; author: { login: string; type: string } };
+  /** `X-GitHub-Delivery` of the webhook, for the audit record. */
+  deliveryId?: string;
 }
 
 export type RunCommandResult =
@@ -84,21 +92,21 @@ export async function runCommand(
   );
   if (!limit.ok) {
     await deps.conversation.react(comment.id, "-1");
+    // Only the first refusal of a window is answered (and recorded): a flood must not flood the ledger.
     if (limit.firstRefusal) {
+      const refused: CommandOutcome[] = [
+        {
+          line: 1,
+          text: comment.body.split("\n")[0] ?? "",
+          status: "refused",
+          message: `rate limit: at most ${config.commands.rateLimit.perUser} commands per ${config.commands.rateLimit.window} per person; try again in ${formatDuration(limit.retryAfterMs)}`,
+        },
+      ];
+      const record = commandAuditRecord(deps, input, refused, {});
+      deps.audit.record(record);
       await deps.conversation.reply(
         input.number,
-        renderCommandReply(
-          comment.id,
-          [
-            {
-              line: 1,
-              text: comment.body.split("\n")[0] ?? "",
-              status: "refused",
-              message: `rate limit: at most ${config.commands.rateLimit.perUser} commands per ${config.commands.rateLimit.window} per person; try again in ${formatDuration(limit.retryAfterMs)}`,
-            },
-          ],
-          deps.template,
-        ),
+        appendAuditBlock(renderCommandReply(comment.id, refused, deps.template), record),
       );
     }
     return { kind: "rate-limited" };
@@ -150,8 +158,29 @@ export async function runCommand(
     outcomes.push(out);
   }
 
-  // 6. One reply, reactions, and the gate re-evaluated when its inputs changed.
-  await deps.conversation.reply(input.number, renderCommandReply(comment.id, outcomes, deps.template, extra));
+  // 6. One reply ending with the audit block, reactions, and the gate re-evaluated when its inputs changed.
+  const record = commandAuditRecord(deps, input, outcomes, {
+    ...(role ? { role } : {}),
+    ...(headSha ? { headSha } : {}),
+  });
+  deps.audit.record(record);
+  for (const o of outcomes) {
+    // An override is the decision auditors ask about first: its own record, the reason verbatim.
+    if (o.record?.kind === "override" && o.status === "done") {
+      deps.audit.record({
+        ...record,
+        action: "approval.override",
+        reason: o.record.reason,
+        shas: { head: o.record.sha },
+        inputs: { check: o.record.check, commentId: comment.id, role },
+        outcome: { status: "ok", detail: `${o.record.check} overridden by @${actor}` },
+      });
+    }
+  }
+  await deps.conversation.reply(
+    input.number,
+    appendAuditBlock(renderCommandReply(comment.id, outcomes, deps.template, extra), record),
+  );
   if (outcomes.some((o) => o.status === "done")) await deps.conversation.react(comment.id, "+1");
   if (outcomes.some((o) => o.status === "refused")) await deps.conversation.react(comment.id, "-1");
   if (touchedGate && input.place === "pull_request") await deps.reevaluate(input.number);
@@ -165,6 +194,50 @@ export async function runCommand(
     "commands handled",
   );
   return { kind: "handled", outcomes };
+}
+
+/** The Evidence record of one answered comment: every command in it, done or refused, and why. */
+function commandAuditRecord(
+  deps: RunCommandDeps,
+  input: CommandComment,
+  outcomes: readonly CommandOutcome[],
+  ctx: { role?: Role; headSha?: string },
+): AuditEntry {
+  const done = outcomes.filter((o) => o.status === "done").length;
+  const refused = outcomes.length - done;
+  const sorted = [...outcomes].sort((a, b) => a.line - b.line);
+  return {
+    v: 1,
+    at: new Date(deps.clock.now()).toISOString(),
+    actor: { kind: "user", login: input.comment.author.login },
+    action: "command.handled",
+    reason: sorted
+      .map((o) => o.text.slice(0, 200))
+      .join("\n")
+      .slice(0, 4000),
+    ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
+    subject: {
+      kind: input.place === "pull_request" ? "pull_request" : "issue",
+      repo: `${input.owner}/${input.repo}`,
+      number: input.number,
+    },
+    shas: ctx.headSha ? { head: ctx.headSha } : {},
+    inputs: {
+      commentId: input.comment.id,
+      place: input.place,
+      ...(ctx.role ? { role: ctx.role } : {}),
+      commands: sorted.map((o) => ({
+        line: o.line,
+        text: o.text.slice(0, 200),
+        status: o.status,
+        message: o.message.slice(0, 500),
+      })),
+    },
+    outcome: {
+      status: done === 0 ? "refused" : "ok",
+      detail: `${done} done, ${refused} refused`,
+    },
+  };
 }
 
 async function runOne(

@@ -1,5 +1,6 @@
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
+import { createMemoryAuditSink, type MemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
 import { createMemoryDeliveryDedupe } from "../../src/adapters/memory/create-memory-delivery-dedupe.js";
 import { createMemoryKeyedLock } from "../../src/adapters/memory/create-memory-keyed-lock.js";
 import { createMetrics } from "../../src/adapters/metrics/create-metrics.js";
@@ -230,7 +231,7 @@ export function serveFakeGitHub(state: FakeState): nock.Scope {
 /** Real in-memory coordination and a manual clock: what handlers get from the server. */
 export function testAppDeps(
   clockStart = "2026-11-27T12:00:00Z",
-): AppDeps & { clock: ReturnType<typeof manualClock> } {
+): AppDeps & { clock: ReturnType<typeof manualClock>; audit: MemoryAuditSink } {
   const env = parseEnvConfig({});
   if (!env.ok) throw new Error(env.message);
   const clock = manualClock(clockStart);
@@ -242,6 +243,7 @@ export function testAppDeps(
     dedupe: createMemoryDeliveryDedupe(clock),
     writeBudget: { async acquire() {}, async pauseUntil() {} },
     metrics: createMetrics({ defaultMetrics: false }),
+    audit: createMemoryAuditSink(),
     addRoute() {},
     onShutdown() {},
   };

@@ -1,5 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { renderAuditBlock } from "../../src/core/audit/audit-block.js";
 import { registerApproval } from "../../src/handlers/approval.js";
 import { registerCommands } from "../../src/handlers/commands.js";
 import checkRerequested from "../fixtures/events/check_run.rerequested.medic-approval.json" with {
@@ -271,17 +272,26 @@ describe("medic/approval through probot.receive", () => {
       title: "Safe change: normal review applies",
     });
     serveFakeGitHub(state);
-    const { receive } = setup(state);
+    const { receive, deps } = setup(state);
     await receive("issue_comment", holdOnPr);
     expect(state.posted).toHaveLength(1);
+    const held = deps.audit.records.find((r) => r.action === "command.handled")!;
     expect(state.posted[0]!.body).toBe(
       [
         "- ✅ `/hold`: on hold: merging and automation are blocked until `/hold cancel`",
         '<!-- medic:command {"kind":"hold","actor":"hank","commentId":77001} -->',
         "<!-- medic:reply 77001 -->",
         "",
+        renderAuditBlock(held),
       ].join("\n"),
     );
+    expect(held).toMatchObject({
+      actor: { kind: "user", login: "hank" },
+      reason: "/hold",
+      deliveryId: "d-1",
+      inputs: { role: "triage", commands: [{ line: 2, text: "/hold", status: "done" }] },
+      outcome: { status: "ok" },
+    });
 
     // The hold is read back from the bot's own comment on every later evaluation.
     await receive("pull_request", prOpened);

@@ -1,5 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { renderAuditBlock } from "../../src/core/audit/audit-block.js";
 import { COMMANDS } from "../../src/core/commands/registry.js";
 import { registerApproval } from "../../src/handlers/approval.js";
 import { registerCommands } from "../../src/handlers/commands.js";
@@ -240,10 +241,34 @@ describe("commands: separation of duties and edge cases", () => {
   it("a typo gets one reply with 'did you mean', 👎, and nothing else", async () => {
     const state = fakeState({ roles: { sam: { permission: "write", role_name: "write" } } });
     serveFakeGitHub(state);
-    const { receive } = setup();
+    const { receive, deps } = setup();
     await receive(comment(onIncident, { login: "sam", body: "/aprove", onPr: true }));
+    const record = {
+      v: 1,
+      at: "2026-11-27T12:00:00.000Z",
+      actor: { kind: "user", login: "sam" },
+      action: "command.handled",
+      reason: "/aprove",
+      deliveryId: "c-1",
+      subject: { kind: "pull_request", repo: "Codertocat/Hello-World", number: 2 },
+      shas: {},
+      inputs: {
+        commentId: 77001,
+        place: "pull_request",
+        commands: [
+          {
+            line: 1,
+            text: "/aprove",
+            status: "refused",
+            message: "unknown command. Did you mean `/approve`?",
+          },
+        ],
+      },
+      outcome: { status: "refused", detail: "0 done, 1 refused" },
+    } as const;
+    expect(deps.audit.records).toEqual([record]);
     expect(state.posted.map((p) => p.body)).toEqual([
-      "- ❌ `/aprove`: unknown command. Did you mean `/approve`?\n<!-- medic:reply 77001 -->\n",
+      `- ❌ \`/aprove\`: unknown command. Did you mean \`/approve\`?\n<!-- medic:reply 77001 -->\n\n${renderAuditBlock(record)}`,
     ]);
     expect(state.reactions.map((r) => r.content)).toEqual(["eyes", "-1"]);
     expect(state.calls.filter((c) => c.includes("/permission"))).toEqual([]);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createMemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
+import { parseAuditBlock } from "../../src/core/audit/audit-block.js";
 import type { RecordedComment } from "../../src/core/commands/command-record.js";
 import { ApprovalConfig } from "../../src/core/config/sections/approval.js";
 import { CommandsConfig } from "../../src/core/config/sections/commands.js";
@@ -16,6 +18,7 @@ function harness(
   const reactions: string[] = [];
   const reevaluated: number[] = [];
   let t = 0;
+  const audit = createMemoryAuditSink();
   const deps = {
     conversation: {
       listComments: async () => comments,
@@ -42,6 +45,8 @@ function harness(
     logger: silentLogger,
     botLogin: "gitops-medic[bot]",
     template: "{{lines}}\n{{footer}}\n",
+    audit,
+    clock: { now: () => Date.parse("2026-11-27T12:00:00Z") + t * 1000 },
   };
   const config = {
     approval: ApprovalConfig.parse({ overrideUsers: ["@acme/breakglass"] }),
@@ -65,13 +70,16 @@ function harness(
     };
     return runCommand(deps, config, input);
   };
-  return { send, replies, reactions, reevaluated, comments };
+  return { send, replies, reactions, reevaluated, comments, audit };
 }
 
 describe("runCommand", () => {
   it("a line that opens an HTML comment is never a command, even with a valid command on it", async () => {
     const h = harness({ roles: { olga: "admin" } });
-    expect(await h.send("/override medic/approval <!-- hidden --> x", "olga")).toEqual({ kind: "ignored", reason: "no command" });
+    expect(await h.send("/override medic/approval <!-- hidden --> x", "olga")).toEqual({
+      kind: "ignored",
+      reason: "no command",
+    });
   });
 
   it("edited and deleted comments are ignored before anything else", async () => {
@@ -106,8 +114,93 @@ describe("runCommand", () => {
     expect(reply).toContain(
       `"kind":"override","actor":"olga","sha":"${HEAD}","check":"medic/approval","reason":"outage --\\u003e \\u003cb\\u003e\\u0026"`,
     );
-    // The user's text cannot close an HTML comment in the bot's reply: only the bot's own two markers end.
-    expect(reply.match(/-->/g)).toHaveLength(2);
+    // The user's text cannot close an HTML comment in the bot's reply: only the bot's own three markers end
+    // (command record, reply marker, audit block).
+    expect(reply.match(/-->/g)).toHaveLength(3);
+    const handled = {
+      v: 1,
+      at: "2026-11-27T12:00:01.000Z",
+      actor: { kind: "user", login: "olga" },
+      action: "command.handled",
+      reason: "/override medic/approval outage --> <b>&",
+      subject: { kind: "pull_request", repo: "o/r", number: 5 },
+      shas: { head: HEAD },
+      inputs: {
+        commentId: 1,
+        place: "pull_request",
+        role: "maintain",
+        commands: [
+          {
+            line: 1,
+            text: "/override medic/approval outage --> <b>&",
+            status: "done",
+            message: "`medic/approval` overridden by @olga at ddddddd — reason: outage --&gt; &lt;b&gt;&amp;",
+          },
+        ],
+      },
+      outcome: { status: "ok", detail: "1 done, 0 refused" },
+    };
+    expect(h.audit.records).toEqual([
+      handled,
+      {
+        ...handled,
+        action: "approval.override",
+        reason: "outage --> <b>&",
+        inputs: { check: "medic/approval", commentId: 1, role: "maintain" },
+        outcome: { status: "ok", detail: "medic/approval overridden by @olga" },
+      },
+    ]);
+    // The reply ends with the hidden block of the comment's record, the same one the ledger gets.
+    expect(parseAuditBlock(reply)).toEqual({ ok: true, record: handled });
+  });
+
+  it("a refused command is recorded as refused, with the role that decided it", async () => {
+    const h = harness({ roles: { rob: "read" } });
+    await h.send("/approve", "rob");
+    expect(h.audit.records).toEqual([
+      {
+        v: 1,
+        at: "2026-11-27T12:00:01.000Z",
+        actor: { kind: "user", login: "rob" },
+        action: "command.handled",
+        reason: "/approve",
+        subject: { kind: "pull_request", repo: "o/r", number: 5 },
+        shas: {},
+        inputs: {
+          commentId: 1,
+          place: "pull_request",
+          role: "read",
+          commands: [
+            {
+              line: 1,
+              text: "/approve",
+              status: "refused",
+              message: h.replies[0]!.match(/`\/approve`: (.*)/)![1],
+            },
+          ],
+        },
+        outcome: { status: "refused", detail: "0 done, 1 refused" },
+      },
+    ]);
+    expect(h.replies[0]).toContain("needs the write role or higher");
+    expect(parseAuditBlock(h.replies[0]!)).toEqual({ ok: true, record: h.audit.records[0] });
+  });
+
+  it("rate limit: the first refused comment of a window is answered and recorded, later ones are not", async () => {
+    const h = harness({ roles: { sam: "write" } });
+    for (let i = 0; i < 12; i++) await h.send("/hold", "sam", "pull_request", 100 + i);
+    const refusals = h.audit.records.filter((r) => r.outcome.status === "refused");
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({
+      action: "command.handled",
+      reason: "/hold",
+      inputs: { commentId: 110, place: "pull_request", commands: [{ line: 1, status: "refused" }] },
+    });
+    expect(refusals[0]!.inputs["commands"]).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^rate limit: at most 10 commands per/) }),
+    ]);
+    expect(h.audit.records).toHaveLength(11);
+    expect(parseAuditBlock(h.replies.at(-1)!)).toEqual({ ok: true, record: refusals[0] });
   });
 
   it("an action that fails reports its message and 👎", async () => {
