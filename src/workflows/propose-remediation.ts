@@ -1,5 +1,6 @@
 import type { MedicConfig } from "../core/config/medic-config.js";
 import type { Incident } from "../core/incident/incident.js";
+import { parseQuarantine, QUARANTINE_PATH, quarantinedImages } from "../core/rollout/quarantine.js";
 import type { RunbookRegistry, RunbookSource } from "../core/runbook/build-runbook-registry.js";
 import { loadRunbookRegistry } from "./load-runbook-registry.js";
 import {
@@ -64,6 +65,11 @@ export async function proposeRemediation(
     // 1.
     const runbookRepo = deps.openDefaultSnapshot ? deps.openDefaultSnapshot() : repo;
     const registry = await cachedRegistry(deps, runbookRepo);
+    // Images a reverted rollout quarantined, from the default branch like runbooks: never rolled forward to.
+    const quarantine = parseQuarantine(await runbookRepo.readFile(QUARANTINE_PATH));
+    if (!quarantine.ok) {
+      return { ok: false, reason: `${quarantine.file}: field ${quarantine.field}: ${quarantine.message}` };
+    }
     // 2.
     const outcome = await planRemediation(
       {
@@ -71,6 +77,7 @@ export async function proposeRemediation(
         registry,
         config: deps.config,
         ...(input.runbook ? { runbook: input.runbook } : {}),
+        quarantinedImages: quarantinedImages(quarantine.quarantine),
       },
       {
         repo,
