@@ -162,7 +162,7 @@ export function renderPlanPolicyText(r: PlanPolicyResult): string[] {
     );
   } else if (findings.length === 0 && r.yamlErrors.length === 0) {
     out.push(
-      `policy: all ${r.evaluations.length} evaluations passed (${r.policyCount} policies on ${r.files.length} changed file(s))`,
+      `policy: all ${r.evaluations.length} ${r.evaluations.length === 1 ? "evaluation" : "evaluations"} passed (${r.policyCount} policies on ${r.files.length} changed file(s))`,
     );
   } else {
     out.push(`policy: ${r.title} — the PR's medic/policy check would conclude ${r.conclusion}`);

@@ -209,7 +209,7 @@ function policyLine(p: PlanPolicyResult): string {
   if (p.evaluations.length === 0 && p.yamlErrors.length === 0)
     return `no policy applies to the changed resources (${p.policyCount} policies)`;
   if (findings.length === 0 && p.yamlErrors.length === 0)
-    return `all ${p.evaluations.length} evaluations passed (${p.policyCount} policies)`;
+    return `all ${p.evaluations.length} ${p.evaluations.length === 1 ? "evaluation" : "evaluations"} passed (${p.policyCount} policies)`;
   const listed = findings.map((e) => `${e.policy}/${e.rule} ${e.action} at ${e.file}:${e.line}`).join("; ");
   return `medic/policy would conclude ${p.conclusion}: ${listed || p.title}`;
 }
