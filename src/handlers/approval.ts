@@ -7,9 +7,11 @@ import { createGitHubConversation } from "../adapters/github/comments.js";
 import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
 import { createGitHubTeamDirectory, createTeamMembershipCache } from "../adapters/github/team-membership.js";
 import type { AppDeps } from "../app-deps.js";
+import { appendAuditBlock } from "../core/audit/append-audit-block.js";
 import { describeConfigError } from "../core/config/medic-config.js";
 import { evaluateApproval } from "../workflows/evaluate-approval.js";
 import { APPROVAL_CHECK_NAME } from "../workflows/ports/approvals.js";
+import { type AuditEntry, discardAuditSink } from "../workflows/ports/audit-sink.js";
 
 type AnyContext = Pick<Context, "octokit" | "config" | "repo" | "payload">;
 
@@ -27,14 +29,30 @@ export function createApprovalEvaluator(app: Probot, deps: AppDeps): ReevaluateA
       const pulls = createGitHubPullRequestReader(context.octokit, repo);
       const check = createGitHubApprovalCheck(context.octokit, repo, beforeWrite);
       const loaded = await loadRepoConfig(context);
+      // The delivery that triggered this run (a command's comment event when re-evaluated after /approve).
+      const deliveryId = (context as { id?: string }).id;
       if (!loaded.ok) {
         // Fail closed: without a readable config the gate cannot know its teams.
         const pr = await pulls.get(number);
+        const title = "Invalid .github/medic.yml: approval cannot be evaluated";
+        const record: AuditEntry = {
+          v: 1,
+          at: new Date(deps.clock.now()).toISOString(),
+          actor: { kind: "bot", login: await resolveBotLogin(app) },
+          action: "approval.evaluated",
+          reason: title,
+          ...(deliveryId ? { deliveryId } : {}),
+          subject: { kind: "pull_request", repo: `${repo.owner}/${repo.repo}`, number },
+          shas: { head: pr.headSha },
+          inputs: { config: { file: loaded.file, field: loaded.field } },
+          outcome: { status: "refused", detail: describeConfigError(loaded) },
+        };
+        (deps.audit ?? discardAuditSink).record(record);
         await check.publish({
           headSha: pr.headSha,
           conclusion: "failure",
-          title: "Invalid .github/medic.yml: approval cannot be evaluated",
-          summary: describeConfigError(loaded),
+          title,
+          summary: appendAuditBlock(describeConfigError(loaded), record),
         });
         return;
       }
@@ -52,6 +70,10 @@ export function createApprovalEvaluator(app: Probot, deps: AppDeps): ReevaluateA
           logger: deps.logger,
           botLogin: await resolveBotLogin(app),
           template: loadApprovalTemplates().check,
+          audit: deps.audit ?? discardAuditSink,
+          clock: deps.clock,
+          repo: `${repo.owner}/${repo.repo}`,
+          ...(deliveryId ? { deliveryId } : {}),
         },
         loaded.config.approval,
         number,

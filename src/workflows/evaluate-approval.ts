@@ -8,9 +8,12 @@ import {
 import { CODEOWNERS_PATHS, parseCodeowners } from "../core/approval/parse-codeowners.js";
 import { parseRemediationMarker } from "../core/approval/remediation-marker.js";
 import { renderGateSummary } from "../core/approval/render-gate-summary.js";
+import { appendAuditBlock } from "../core/audit/append-audit-block.js";
 import { readCommandState } from "../core/commands/command-record.js";
 import type { ApprovalConfig } from "../core/config/sections/approval.js";
 import type { ApprovalCheck, TeamDirectory } from "./ports/approvals.js";
+import type { AuditEntry, AuditSink } from "./ports/audit-sink.js";
+import type { Clock } from "./ports/clock.js";
 import type { Conversation } from "./ports/commands.js";
 import type { Logger } from "./ports/logger.js";
 import type { PullRequestReader } from "./ports/pull-request.js";
@@ -25,6 +28,13 @@ export interface EvaluateApprovalDeps {
   botLogin: string;
   /** `templates/approval-check.md`. */
   template: string;
+  /** Every evaluation leaves an Evidence record: hidden block in the check summary + the ledger. */
+  audit: AuditSink;
+  clock: Clock;
+  /** `owner/name` of the pull request's repository (the ledger's home). */
+  repo: string;
+  /** `X-GitHub-Delivery` of the event that triggered the evaluation. */
+  deliveryId?: string;
 }
 
 export type EvaluateApprovalResult =
@@ -103,11 +113,46 @@ export async function evaluateApproval(
 
   // 7. Decide and publish.
   const gate = evaluateGate({ ...base, memberships });
+  const record: AuditEntry = {
+    v: 1,
+    at: new Date(deps.clock.now()).toISOString(),
+    actor: { kind: "bot", login: deps.botLogin },
+    action: "approval.evaluated",
+    reason: gate.title,
+    ...(deps.deliveryId ? { deliveryId: deps.deliveryId } : {}),
+    ...(marker.ok ? { incidentKey: marker.marker.incidentKey } : {}),
+    subject: { kind: "pull_request", repo: deps.repo, number },
+    shas: { head: pr.headSha, base: pr.mergeBaseSha },
+    inputs: {
+      risk: risk.risk,
+      riskReasons: risk.reasons.map((r) => r.code),
+      destructivePaths: risk.destructivePaths,
+      author: pr.author.login,
+      requester,
+      ...(marker.ok ? { runbook: marker.marker.runbook } : {}),
+      codeowners: codeowners.ok ? "read" : codeowners.reason,
+      requirements: gate.requirements.map((r) => ({
+        path: r.path,
+        status: r.status,
+        approvedBy: r.approvedBy,
+      })),
+      approvers: gate.approvers.map((a) => ({
+        login: a.login,
+        via: a.via,
+        counted: a.counted,
+        reason: a.reason,
+      })),
+      hold: state.hold,
+      override: state.override,
+    },
+    outcome: { status: gate.conclusion === "success" ? "ok" : "refused", detail: gate.status },
+  };
+  deps.audit.record(record);
   await deps.check.publish({
     headSha: pr.headSha,
     conclusion: gate.conclusion,
     title: gate.title,
-    summary: renderGateSummary(gate, pr.headSha, deps.template),
+    summary: appendAuditBlock(renderGateSummary(gate, pr.headSha, deps.template), record),
   });
   deps.logger.info(
     { pr: number, headSha: pr.headSha, risk: risk.risk, status: gate.status, reasons: risk.reasons.length },

@@ -240,13 +240,28 @@ describe("medic/approval through probot.receive", () => {
     const state = fakeState({ config: "approval:\n  requiredApprovals: 0\n" });
     destructivePr(state);
     serveFakeGitHub(state);
-    const { receive } = setup(state);
+    const { receive, deps } = setup(state);
     await receive("pull_request", prOpened);
     expect(last(state)).toMatchObject({
       conclusion: "failure",
       output: { title: "Invalid .github/medic.yml: approval cannot be evaluated" },
     });
     expect(last(state).output.summary).toContain("`approval.requiredApprovals`");
+    expect(deps.audit.records).toEqual([
+      {
+        v: 1,
+        at: "2026-11-27T12:00:00.000Z",
+        actor: { kind: "bot", login: "gitops-medic[bot]" },
+        action: "approval.evaluated",
+        reason: "Invalid .github/medic.yml: approval cannot be evaluated",
+        deliveryId: "d-1",
+        subject: { kind: "pull_request", repo: "Codertocat/Hello-World", number: 2 },
+        shas: { head: H1 },
+        inputs: { config: { file: ".github/medic.yml", field: "approval.requiredApprovals" } },
+        outcome: { status: "refused", detail: expect.stringContaining("`approval.requiredApprovals`") },
+      },
+    ]);
+    expect(last(state).output.summary.endsWith(renderAuditBlock(deps.audit.records[0]!))).toBe(true);
   });
 
   it("/hold blocks: the check fails on hold, and /hold cancel restores it", async () => {
@@ -265,7 +280,11 @@ describe("medic/approval through probot.receive", () => {
     expectCheckRun(writes, { head_sha: H1, conclusion: "failure", title: "On hold by @hank" }, [
       "/hold cancel lifts it",
     ]);
-    expectCheckRun(writes, { head_sha: H1, conclusion: "failure", title: "On hold by @hank" });
+    // The re-evaluation on the push (delivery d-2) writes its audit block at the end of the summary.
+    expectCheckRun(writes, { head_sha: H1, conclusion: "failure", title: "On hold by @hank" }, [
+      '<!-- medic:audit {"action":"approval.evaluated","actor":{"kind":"bot","login":"gitops-medic[bot]"}',
+      '"deliveryId":"d-2"',
+    ]);
     expectCheckRun(writes, {
       head_sha: H1,
       conclusion: "success",
@@ -295,6 +314,18 @@ describe("medic/approval through probot.receive", () => {
 
     // The hold is read back from the bot's own comment on every later evaluation.
     await receive("pull_request", prOpened);
+    // The check summary ends with the evaluation's audit block, as recorded for the ledger.
+    const evaluated = deps.audit.records.filter((r) => r.action === "approval.evaluated");
+    expect(evaluated.map((r) => [r.deliveryId, r.outcome.status, r.inputs["hold"]])).toEqual([
+      ["d-1", "refused", { actor: "hank", at: expect.any(String) }],
+      ["d-2", "refused", { actor: "hank", at: expect.any(String) }],
+    ]);
+    expect(evaluated[1]).toMatchObject({
+      actor: { kind: "bot", login: "gitops-medic[bot]" },
+      reason: "On hold by @hank",
+      subject: { kind: "pull_request", repo: "Codertocat/Hello-World", number: 2 },
+      shas: { head: H1, base: MERGE_BASE },
+    });
 
     const cancel = structuredClone(holdOnPr);
     cancel.comment.id = 77002;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { createMemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
 import { formatRemediationMarker } from "../../src/core/approval/remediation-marker.js";
+import { parseAuditBlock } from "../../src/core/audit/audit-block.js";
 import { ApprovalConfig } from "../../src/core/config/sections/approval.js";
 import { evaluateApproval } from "../../src/workflows/evaluate-approval.js";
 import type { ApprovalCheck, TeamDirectory } from "../../src/workflows/ports/approvals.js";
@@ -60,6 +62,7 @@ function run(
   config = {},
 ) {
   const published: Parameters<ApprovalCheck["publish"]>[0][] = [];
+  const audit = createMemoryAuditSink();
   return evaluateApproval(
     {
       pulls,
@@ -69,10 +72,14 @@ function run(
       logger: silentLogger,
       botLogin: "gitops-medic[bot]",
       template: "{{verdict}} {{risk}} {{reasons}} {{requirements}} {{approvers}} {{notes}} {{headSha}}",
+      audit,
+      clock: { now: () => Date.parse("2026-11-27T12:00:00Z") },
+      repo: "o/r",
+      deliveryId: "d-7",
     },
     ApprovalConfig.parse({ securityTeams: ["acme/security"], ...config }),
     7,
-  ).then((res) => ({ res, published }));
+  ).then((res) => ({ res, published, records: audit.records }));
 }
 
 describe("evaluateApproval (workflow over struct fakes)", () => {
@@ -110,9 +117,39 @@ describe("evaluateApproval (workflow over struct fakes)", () => {
       planHash: "sha256:00112233",
       steps: [{ kind: "drain", target: "node/n1" }],
     });
-    const { res, published } = await run(fakePulls({ body }).pulls);
+    const { res, published, records } = await run(fakePulls({ body }).pulls);
     expect(res.kind === "evaluated" && res.gate.risk.reasons.map((r) => r.code)).toEqual(["imperative-step"]);
     expect(published[0]!.conclusion).toBe("failure");
+    const gate = res.kind === "evaluated" ? res.gate : null;
+    const record = {
+      v: 1,
+      at: "2026-11-27T12:00:00.000Z",
+      actor: { kind: "bot", login: "gitops-medic[bot]" },
+      action: "approval.evaluated",
+      reason: gate!.title,
+      deliveryId: "d-7",
+      incidentKey: "node/n1/KubeNodePressure",
+      subject: { kind: "pull_request", repo: "o/r", number: 7 },
+      shas: { head: HEAD, base: MB },
+      inputs: {
+        risk: "destructive",
+        riskReasons: ["imperative-step"],
+        destructivePaths: [],
+        author: "gitops-medic[bot]",
+        requester: "rita",
+        runbook: "drain-node",
+        codeowners: "no CODEOWNERS file on main (.github/, root or docs/)",
+        requirements: gate!.requirements.map((r) => ({ path: r.path, status: r.status, approvedBy: [] })),
+        approvers: [],
+        hold: null,
+        override: null,
+      },
+      outcome: { status: "refused", detail: gate!.status },
+    };
+    expect(records).toEqual([record]);
+    expect(gate!.requirements.map((r) => r.path)).toEqual(["(imperative steps)"]);
+    // The check summary ends with the same record as a hidden block.
+    expect(parseAuditBlock(published[0]!.summary)).toEqual({ ok: true, record });
   });
 
   it("a listing GitHub cut off at 3,000 files is destructive", async () => {
@@ -125,9 +162,10 @@ describe("evaluateApproval (workflow over struct fakes)", () => {
   });
 
   it("closed pull requests are skipped without a check", async () => {
-    const { res, published } = await run(fakePulls({ state: "closed" }).pulls);
+    const { res, published, records } = await run(fakePulls({ state: "closed" }).pulls);
     expect(res).toEqual({ kind: "skipped", reason: "pull request is not open" });
     expect(published).toEqual([]);
+    expect(records).toEqual([]);
   });
 
   it("someone who pushed to the head branch (activity log) does not count, even without a commit of theirs", async () => {
