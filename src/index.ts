@@ -3,6 +3,7 @@ import type { AppDeps } from "./app-deps.js";
 import { registerApproval } from "./handlers/approval.js";
 import { registerCommands } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-check.js";
+import { registerDashboard } from "./handlers/dashboard.js";
 import { registerIncidents } from "./handlers/incidents.js";
 import { registerPolicy } from "./handlers/policy.js";
 import { registerRemediation } from "./handlers/remediation.js";
@@ -19,6 +20,7 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
     const { remediate } = registerRemediation(app, deps);
     registerRollout(app, deps);
     registerCommands(app, deps, { remediate }, registerApproval(app, deps));
+    registerDashboard(app, deps, { actions: { remediate } });
     void deps;
   };
 }

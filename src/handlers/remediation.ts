@@ -2,6 +2,11 @@ import { readFileSync } from "node:fs";
 import type { Context, Probot } from "probot";
 import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
 import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
+import {
+  createGitHubAutomationSwitch,
+  createGitHubDashboardStore,
+  pauseCacheFor,
+} from "../adapters/github/dashboard-store.js";
 import { createGitHubGitData, type GitHubOctokit } from "../adapters/github/git-data.js";
 import { createGitHubGitOpsHistory, HistoryCache } from "../adapters/github/gitops-history.js";
 import { INCIDENT_LABEL } from "../adapters/github/incident-tracker.js";
@@ -111,6 +116,19 @@ export function registerRemediation(
           logger: deps.logger,
           template,
           bot: { login: botLogin },
+          // The kill switch: the dashboard's "pause all automation" box, cached briefly per repository.
+          automation: createGitHubAutomationSwitch(
+            createGitHubDashboardStore({
+              octokit,
+              repo: ref,
+              queue,
+              botLogin,
+              label: config_.dashboard.label,
+            }),
+            `${repo.owner}/${repo.repo}`,
+            pauseCacheFor(app),
+            () => deps.clock.now(),
+          ),
         },
         {
           incident,

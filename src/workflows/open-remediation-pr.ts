@@ -22,6 +22,7 @@ import {
   renderRemediationNotice,
 } from "../core/remediation/render-remediation-notice.js";
 import { selectReviewers } from "../core/remediation/select-reviewers.js";
+import { type AutomationSwitch, describePause } from "./ports/automation-switch.js";
 import type { BaseSnapshot, ChangeRequests, PullRequestSummary } from "./ports/change-requests.js";
 import type { Logger } from "./ports/logger.js";
 
@@ -53,6 +54,8 @@ export interface OpenRemediationPrDeps {
   /** The app's bot account: `<slug>[bot]` and, when known, its user id (commit e-mail). */
   bot: { login: string; userId?: number };
   config: RemediationConfig;
+  /** The kill switch ("pause all automation" on the dashboard): while on, nothing is written. */
+  automation?: AutomationSwitch;
   /** Called once a PR was opened, with a line for the incident's timeline (optional: no tracker, no entry). */
   recordTimeline?(detail: string, url: string): Promise<void>;
   logger: Logger;
@@ -89,6 +92,11 @@ export async function openRemediationPr(
   deps: OpenRemediationPrDeps,
   input: OpenRemediationPrInput,
 ): Promise<OpenRemediationPrResult> {
+  const pause = await deps.automation?.paused();
+  if (pause?.paused) {
+    deps.logger.info({ incident: input.incident.key }, "remediation skipped: automation paused");
+    return { kind: "stopped", reason: "paused", message: describePause(pause) };
+  }
   let lastConflict = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
     const res = await attemptOnce(deps, input);
