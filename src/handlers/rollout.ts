@@ -3,6 +3,11 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Context, Probot } from "probot";
 import { createArgoReader } from "../adapters/argo/create-argo-reader.js";
 import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
+import {
+  createGitHubAutomationSwitch,
+  createGitHubDashboardStore,
+  pauseCacheFor,
+} from "../adapters/github/dashboard-store.js";
 import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
 import { createGitHubDeployments } from "../adapters/github/deployments.js";
 import { createGitHubGitData, type GitHubOctokit } from "../adapters/github/git-data.js";
@@ -96,6 +101,13 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
       revert: (input) =>
         revertChange(
           {
+            // The kill switch: the dashboard's "pause all automation" box.
+            automation: createGitHubAutomationSwitch(
+              createGitHubDashboardStore({ octokit, repo: ref, queue, botLogin, label: "medic:dashboard" }),
+              key,
+              pauseCacheFor(app),
+              () => deps.clock.now(),
+            ),
             changeRequests,
             git,
             baseBranch: repo.defaultBranch,

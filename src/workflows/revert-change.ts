@@ -10,6 +10,7 @@ import {
   isRevertMessage,
   type RevertMarker,
 } from "../core/rollout/revert-marker.js";
+import { type AutomationSwitch, describePause } from "./ports/automation-switch.js";
 import type { ChangeRequests } from "./ports/change-requests.js";
 import type { Clock } from "./ports/clock.js";
 import type { GitData, GitTreeEntry } from "./ports/git-data.js";
@@ -21,6 +22,8 @@ const MAX_REVERT_FILES = 50;
 export const REVERT_LABELS = ["medic:revert"] as const;
 
 export interface RevertChangeDeps {
+  /** The kill switch ("pause all automation" on the dashboard): while on, no revert PR is opened. */
+  automation?: AutomationSwitch;
   changeRequests: ChangeRequests;
   git: GitData;
   /** The branch the remediation merged into. */
@@ -60,7 +63,8 @@ export type RevertChangeResult =
         | "nothing-to-revert"
         | "too-large"
         | "quarantine"
-        | "conflict";
+        | "conflict"
+        | "paused";
       message: string;
     };
 
@@ -83,6 +87,8 @@ export async function revertChange(
     deps.logger.warn({ pr: input.originalPr, sha: input.mergeSha, reason }, "revert refused");
     return { kind: "refused", reason, message } as const;
   };
+  const pause = await deps.automation?.paused();
+  if (pause?.paused) return refuse("paused", describePause(pause));
   // 1. Never a revert of a revert.
   const merge = await git.getCommit(input.mergeSha);
   if (input.isRevert || isRevertMessage(merge.message)) {
