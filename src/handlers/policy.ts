@@ -1,4 +1,5 @@
 import type { Context, Probot } from "probot";
+import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
 import { createGitHubChecks } from "../adapters/github/checks.js";
 import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
 import { createGitHubPullRequestFiles } from "../adapters/github/pull-request-files.js";
@@ -6,6 +7,7 @@ import { bundledPoliciesDir, readYamlFiles } from "../adapters/local/read-yaml-f
 import type { AppDeps } from "../app-deps.js";
 import type { TextFile } from "../core/policy/load-policies.js";
 import { checkPolicies, POLICY_CHECK_NAME } from "../workflows/check-policies.js";
+import { discardAuditSink } from "../workflows/ports/audit-sink.js";
 
 type AnyContext = Pick<Context, "octokit" | "config" | "repo" | "payload">;
 interface PullRef {
@@ -38,11 +40,14 @@ export function registerPolicy(
     await deps.lock.withLock(`policy:${repo.owner}/${repo.repo}#${pr.number}`, async () => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
       const beforeWrite = () => deps.writeBudget.acquire(`installation:${installation}`);
+      const deliveryId = (context as { id?: string }).id;
       await checkPolicies(
         {
           files: createGitHubPullRequestFiles(context.octokit, repo),
           checks: createGitHubChecks(context.octokit, repo, beforeWrite),
           logger: deps.logger,
+          audit: deps.audit ?? discardAuditSink,
+          clock: deps.clock,
         },
         {
           pullNumber: pr.number,
@@ -50,6 +55,9 @@ export function registerPolicy(
           baseRef: pr.base.sha,
           config: await loadRepoConfig(context),
           bundled: await bundled(),
+          repo: `${repo.owner}/${repo.repo}`,
+          botLogin: await resolveBotLogin(app),
+          ...(deliveryId ? { deliveryId } : {}),
         },
       );
     });

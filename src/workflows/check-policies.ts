@@ -1,15 +1,19 @@
+import { appendAuditBlock } from "../core/audit/append-audit-block.js";
 import { describeConfigError, type LoadConfigResult } from "../core/config/medic-config.js";
 import {
   buildPolicyCheck,
   buildPolicyErrorCheck,
   type PolicyCheckOutput,
 } from "../core/policy/build-policy-check.js";
+import type { Evaluation } from "../core/policy/evaluate-policies.js";
 import { compilePolicies } from "../core/policy/evaluate-policies.js";
 import { loadManifests } from "../core/policy/load-manifests.js";
 import { loadPolicies, type TextFile } from "../core/policy/load-policies.js";
 import { matchGlob } from "../core/policy/match-glob.js";
 import { selectPolicies } from "../core/policy/select-policies.js";
+import type { AuditEntry, AuditSink } from "./ports/audit-sink.js";
 import type { Checks } from "./ports/checks.js";
+import type { Clock } from "./ports/clock.js";
 import type { Logger } from "./ports/logger.js";
 import type { PullRequestFiles } from "./ports/pull-request-files.js";
 
@@ -19,11 +23,16 @@ export const POLICY_CHECK_NAME = "medic/policy";
 export const REPO_POLICY_DIR = ".github/medic/policies";
 /** Changed YAML files evaluated per run; the rest are listed as not evaluated. */
 export const MAX_CHECKED_FILES = 300;
+/** Failing/warning findings listed in the audit record (the counts always cover all of them). */
+const MAX_AUDITED_FINDINGS = 50;
 
 export interface CheckPoliciesPorts {
   files: PullRequestFiles;
   checks: Checks;
   logger: Logger;
+  /** Every completed run leaves an Evidence record: hidden block in the summary + the ledger. */
+  audit: AuditSink;
+  clock: Clock;
 }
 
 export interface CheckPoliciesInput {
@@ -35,6 +44,12 @@ export interface CheckPoliciesInput {
   config: LoadConfigResult;
   /** The app's bundled policies (`policies/*.yaml`). */
   bundled: TextFile[];
+  /** `owner/name` of the pull request's repository (the ledger's home). */
+  repo: string;
+  /** The bot's login (`<slug>[bot]`): the actor of the record. */
+  botLogin: string;
+  /** `X-GitHub-Delivery` of the triggering event. */
+  deliveryId?: string;
 }
 
 export type CheckPoliciesResult = { conclusion: PolicyCheckOutput["conclusion"] | "skipped"; title: string };
@@ -50,16 +65,33 @@ export async function checkPolicies(
   input: CheckPoliciesInput,
 ): Promise<CheckPoliciesResult> {
   const { checks, files, logger } = ports;
+  let facts: Record<string, unknown> = {};
   const publish = async (
     out: Pick<PolicyCheckOutput, "conclusion" | "title" | "summary"> & Partial<PolicyCheckOutput>,
   ) => {
+    const record: AuditEntry = {
+      v: 1,
+      at: new Date(ports.clock.now()).toISOString(),
+      actor: { kind: "bot", login: input.botLogin },
+      action: "policy.checked",
+      reason: out.title,
+      ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
+      subject: { kind: "pull_request", repo: input.repo, number: input.pullNumber },
+      shas: commitShas({ head: input.headSha, base: input.baseRef }),
+      inputs: { baseRef: input.baseRef, ...facts },
+      outcome: {
+        status: out.conclusion === "failure" ? "refused" : out.conclusion === "neutral" ? "skipped" : "ok",
+        detail: out.conclusion,
+      },
+    };
+    ports.audit.record(record);
     await checks.createOrUpdate({
       name: POLICY_CHECK_NAME,
       headSha: input.headSha,
       status: "completed",
       conclusion: out.conclusion,
       title: out.title,
-      summary: out.summary,
+      summary: appendAuditBlock(out.summary, record),
       ...(out.annotations ? { annotations: out.annotations } : {}),
     });
     return { conclusion: out.conclusion, title: out.title };
@@ -104,6 +136,7 @@ export async function checkPolicies(
   const repo = loadPolicies(repoTexts);
   const errors = [...bundled.errors, ...repo.errors];
   if (errors.length > 0) {
+    facts = { policyErrors: errors.length };
     logger.warn({ pull: input.pullNumber, errors: errors.length }, "policy set invalid");
     return publish(buildPolicyErrorCheck(errors));
   }
@@ -134,7 +167,25 @@ export async function checkPolicies(
   // 5. Evaluate.
   const evaluations = compilePolicies(selected.policies).evaluate(manifests.resources);
 
-  // 6. Report.
+  // 6. Report (the record carries the counts and the first findings; the annotations carry them all).
+  facts = {
+    policies: selected.policies.length,
+    filesChecked: texts.length,
+    filesSkipped: skipped,
+    yamlErrors: manifests.errors.length,
+    results: countResults(evaluations),
+    findings: evaluations
+      .filter((e) => e.result === "fail" || e.result === "warn" || e.result === "error")
+      .slice(0, MAX_AUDITED_FINDINGS)
+      .map((e) => ({
+        policy: e.policy,
+        rule: e.rule,
+        result: e.result,
+        action: e.action,
+        file: e.file,
+        line: e.line,
+      })),
+  };
   const out = buildPolicyCheck({
     evaluations,
     yamlErrors: manifests.errors,
@@ -153,4 +204,15 @@ export async function checkPolicies(
     "policy check done",
   );
   return publish(out);
+}
+
+function countResults(evaluations: readonly Evaluation[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of evaluations) counts[e.result] = (counts[e.result] ?? 0) + 1;
+  return counts;
+}
+
+/** The revisions that are commit SHAs (a base given as a branch name stays in `inputs.baseRef` only). */
+function commitShas(revs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(revs).filter(([, v]) => /^[0-9a-f]{7,64}$/.test(v)));
 }

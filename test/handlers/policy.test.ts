@@ -1,7 +1,10 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createMemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
 import type { AppDeps } from "../../src/app-deps.js";
+import { parseAuditBlock, renderAuditBlock } from "../../src/core/audit/audit-block.js";
 import { registerPolicy } from "../../src/handlers/policy.js";
+import { manualClock } from "../../src/workflows/ports/clock.js";
 import { silentLogger } from "../../src/workflows/ports/logger.js";
 import { webhookExample } from "../helpers/events.js";
 import { createTestProbot } from "../helpers/probot.js";
@@ -73,11 +76,37 @@ spec:
           image: envoy
 `;
 
+const audit = createMemoryAuditSink();
 const deps = {
   logger: silentLogger,
+  clock: manualClock("2026-11-27T12:00:00Z"),
+  audit,
   lock: { withLock: <T>(_k: string, fn: () => Promise<T>) => fn() },
   writeBudget: { acquire: async () => {}, pauseUntil: async () => {} },
 } as unknown as AppDeps;
+
+/** The audit block a completed `medic/policy` run of delivery d-1 ends with. */
+function policyBlock(o: {
+  repo?: string;
+  number: number;
+  head: string;
+  reason: string;
+  inputs: Record<string, unknown>;
+  outcome: { status: "ok" | "refused" | "skipped"; detail: string };
+}) {
+  return renderAuditBlock({
+    v: 1,
+    at: "2026-11-27T12:00:00.000Z",
+    actor: { kind: "bot", login: "gitops-medic[bot]" },
+    action: "policy.checked",
+    reason: o.reason,
+    deliveryId: "d-1",
+    subject: { kind: "pull_request", repo: o.repo ?? "Codertocat/Hello-World", number: o.number },
+    shas: { head: o.head, base: BASE },
+    inputs: { baseRef: BASE, ...o.inputs },
+    outcome: o.outcome,
+  });
+}
 
 function contents(text: string) {
   return {
@@ -97,6 +126,8 @@ function receive(name: string, payload: Record<string, unknown>) {
 /** Token, default-branch config (absent here and in the org's .github repo) and repository policies. */
 function setup(opts: { config?: string; policies?: Record<string, string> } = {}) {
   const scope = nock(API)
+    .get("/app")
+    .reply(200, { slug: "gitops-medic" })
     .post("/app/installations/1/access_tokens")
     .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" })
     .get(`${REPO}/contents/.github%2Fmedic.yml`)
@@ -184,6 +215,14 @@ describe("medic/policy check run", () => {
       output: { title: "1 enforced finding, 1 audit finding in 1 file" },
     });
     const output = completed?.output as { summary: string; annotations: unknown[] };
+    // The summary ends with the run's audit record, the same one queued for the ledger.
+    expect(parseAuditBlock(output.summary)).toEqual({ ok: true, record: audit.records.at(-1) });
+    expect(audit.records.at(-1)).toMatchObject({
+      action: "policy.checked",
+      deliveryId: "d-1",
+      inputs: { results: { fail: 2 }, filesChecked: 1 },
+      outcome: { status: "refused", detail: "failure" },
+    });
     expect(output.annotations).toEqual([
       {
         path: "apps/web/deployment.yaml",
@@ -281,7 +320,14 @@ describe("medic/policy check run", () => {
         title: "Invalid policy in .github/medic/policies/bad.yaml: field spec.rules[0].match",
         summary:
           "A policy could not be loaded, so no policy was evaluated. Fix it on the base branch.\n\n" +
-          "- Invalid policy in .github/medic/policies/bad.yaml: field `spec.rules[0].match` (line 9): match needs resources.kinds",
+          "- Invalid policy in .github/medic/policies/bad.yaml: field `spec.rules[0].match` (line 9): match needs resources.kinds\n\n" +
+          policyBlock({
+            number: 2,
+            head: HEAD,
+            reason: "Invalid policy in .github/medic/policies/bad.yaml: field spec.rules[0].match",
+            inputs: { policyErrors: 1 },
+            outcome: { status: "refused", detail: "failure" },
+          }),
       },
     });
   });
@@ -305,6 +351,8 @@ describe("medic/policy check run", () => {
       ])
       .post("/app/installations/1/access_tokens")
       .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" })
+      .get("/app")
+      .reply(200, { slug: "gitops-medic" })
       .get(`${repo}/contents/.github%2Fmedic.yml`)
       .reply(200, "policy:\n  enabled: false\n")
       .get(`${repo}/commits/${sha}/check-runs`)
@@ -317,7 +365,16 @@ describe("medic/policy check run", () => {
         conclusion: "neutral",
         output: {
           title: "Policy checks are turned off",
-          summary: "`policy.enabled` is false in `.github/medic.yml`; no policy was evaluated.",
+          summary: `\`policy.enabled\` is false in \`.github/medic.yml\`; no policy was evaluated.\n\n${policyBlock(
+            {
+              repo: "github/hello-world",
+              number: 5,
+              head: sha,
+              reason: "Policy checks are turned off",
+              inputs: {},
+              outcome: { status: "skipped", detail: "neutral" },
+            },
+          )}`,
         },
       })
       .reply(201, { id: 1 });
@@ -339,7 +396,14 @@ describe("medic/policy check run", () => {
         output: {
           title: "Invalid configuration in .github/medic.yml: field policy.enabled",
           summary:
-            "Invalid configuration in .github/medic.yml: field `policy.enabled`: Invalid input: expected boolean, received string\n\nNo policy was evaluated.",
+            "Invalid configuration in .github/medic.yml: field `policy.enabled`: Invalid input: expected boolean, received string\n\nNo policy was evaluated.\n\n" +
+            policyBlock({
+              number: 2,
+              head: HEAD,
+              reason: "Invalid configuration in .github/medic.yml: field policy.enabled",
+              inputs: {},
+              outcome: { status: "refused", detail: "failure" },
+            }),
         },
       })
       .reply(201, { id: 1 });

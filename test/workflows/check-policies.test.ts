@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createMemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
+import { parseAuditBlock } from "../../src/core/audit/audit-block.js";
 import { loadMedicConfig } from "../../src/core/config/medic-config.js";
 import { checkPolicies } from "../../src/workflows/check-policies.js";
 import type { CheckRunInput, Checks } from "../../src/workflows/ports/checks.js";
@@ -50,7 +52,9 @@ function fakes(revisions: Record<string, Record<string, string>>, changed: PullR
       return { id: 1 };
     },
   };
-  return { ports: { files, checks, logger: silentLogger }, runs, reads };
+  const audit = createMemoryAuditSink();
+  const clock = { now: () => Date.parse("2026-11-27T12:00:00Z") };
+  return { ports: { files, checks, logger: silentLogger, audit, clock }, runs, reads, audit };
 }
 
 const input = (
@@ -62,6 +66,9 @@ const input = (
   baseRef: "base",
   config: loadMedicConfig(config),
   bundled,
+  repo: "o/r",
+  botLogin: "gitops-medic[bot]",
+  deliveryId: "d-9",
 });
 
 describe("checkPolicies", () => {
@@ -79,6 +86,65 @@ describe("checkPolicies", () => {
     expect(out.conclusion).toBe(conclusion);
     expect(f.runs.map((r) => r.status)).toEqual(["in_progress", "completed"]);
     expect(f.runs[1]!.conclusion).toBe(conclusion);
+    // One record per completed run, the same one as the hidden block that ends the summary.
+    expect(f.audit.records).toHaveLength(1);
+    expect(parseAuditBlock(f.runs[1]!.summary)).toEqual({ ok: true, record: f.audit.records[0] });
+    expect(f.audit.records[0]).toMatchObject({
+      action: "policy.checked",
+      reason: out.title,
+      outcome: { detail: conclusion },
+    });
+  });
+
+  it("the record of a failing run: who, when, why, delivery, inputs, findings, outcome", async () => {
+    const f = fakes({ head: { "k8s/pod.yaml": pod("nginx") } }, [{ path: "k8s/pod.yaml", status: "added" }]);
+    const out = await checkPolicies(f.ports, input(null));
+    expect(f.audit.records).toEqual([
+      {
+        v: 1,
+        at: "2026-11-27T12:00:00.000Z",
+        actor: { kind: "bot", login: "gitops-medic[bot]" },
+        action: "policy.checked",
+        reason: out.title,
+        deliveryId: "d-9",
+        subject: { kind: "pull_request", repo: "o/r", number: 1 },
+        // "head"/"base" are not commit SHAs here, so they stay out of `shas`.
+        shas: {},
+        inputs: {
+          baseRef: "base",
+          policies: 1,
+          filesChecked: 1,
+          filesSkipped: [],
+          yamlErrors: 0,
+          results: { fail: 1 },
+          findings: [
+            {
+              policy: "tag",
+              rule: "image-tag",
+              result: "fail",
+              action: "Enforce",
+              file: "k8s/pod.yaml",
+              line: 8,
+            },
+          ],
+        },
+        outcome: { status: "refused", detail: "failure" },
+      },
+    ]);
+  });
+
+  it("a broken configuration is recorded too, with nothing evaluated", async () => {
+    const f = fakes({}, []);
+    await checkPolicies(f.ports, input({ policy: { enabled: "yes" } }));
+    expect(f.audit.records).toEqual([
+      expect.objectContaining({
+        action: "policy.checked",
+        reason: "Invalid configuration in .github/medic.yml: field policy.enabled",
+        inputs: { baseRef: "base" },
+        outcome: { status: "refused", detail: "failure" },
+      }),
+    ]);
+    expect(parseAuditBlock(f.runs[0]!.summary)).toEqual({ ok: true, record: f.audit.records[0] });
   });
 
   it("reads repository policies from the base and manifests from the head, never the other way", async () => {
