@@ -18,8 +18,8 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
     registerPolicy(app, deps);
     registerIncidents(app, deps);
     const { remediate } = registerRemediation(app, deps);
-    registerRollout(app, deps);
-    registerCommands(app, deps, { remediate }, registerApproval(app, deps));
+    const rollout = registerRollout(app, deps);
+    registerCommands(app, deps, { remediate, ...rollout }, registerApproval(app, deps));
     registerDashboard(app, deps, { actions: { remediate } });
     void deps;
   };

@@ -8,6 +8,7 @@ import {
   createGitHubDashboardStore,
   pauseCacheFor,
 } from "../adapters/github/dashboard-store.js";
+import { createGitHubAuditSink } from "../adapters/github/audit-sink.js";
 import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
 import { createGitHubDeployments } from "../adapters/github/deployments.js";
 import { createGitHubGitData, type GitHubOctokit } from "../adapters/github/git-data.js";
@@ -15,14 +16,23 @@ import { createGitHubIncidentTracker } from "../adapters/github/incident-tracker
 import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
 import { createGitHubPullRequestFiles } from "../adapters/github/pull-request-files.js";
 import { createGitHubRevertHistory } from "../adapters/github/revert-history.js";
+import { createGitHubTeamDirectory, createTeamMembershipCache } from "../adapters/github/team-membership.js";
 import { createWriteQueue } from "../adapters/github/write-queue.js";
+import { createClusterOperations } from "../adapters/kubernetes/create-cluster-operations.js";
 import { loadKubeConfig } from "../adapters/kubernetes/load-kube-config.js";
 import type { AppDeps } from "../app-deps.js";
 import { parseRemediationMarker } from "../core/approval/remediation-marker.js";
 import { RolloutConfig } from "../core/config/sections/rollout.js";
 import { parseRevertMarker } from "../core/rollout/revert-marker.js";
-import { type ArgoReader, createTimerScheduler, type Scheduler } from "../workflows/ports/rollout-watch.js";
+import type { ActionContext, ActionResult, CommandActions } from "../workflows/ports/commands.js";
+import {
+  type ArgoReader,
+  type ClusterOperations,
+  createTimerScheduler,
+  type Scheduler,
+} from "../workflows/ports/rollout-watch.js";
 import { revertChange } from "../workflows/revert-change.js";
+import { type RolloutCommand, runRolloutCommand } from "../workflows/run-rollout-command.js";
 import { type RolloutWatcher, WATCH_TASK, watchRollout } from "../workflows/watch-rollout.js";
 
 export interface RolloutOptions {
@@ -35,6 +45,10 @@ export interface RolloutOptions {
   pollIntervalMs?: number;
   /** Resume the unfinished watches of `INCIDENT_REPO` at start (default on). */
   resumeOnStart?: boolean;
+  /** Imperative operations (`/abort`, `/retry`, `/promote`); default from the same kube config as `argo`. */
+  ops?: ClusterOperations | null;
+  /** Print imperative steps instead of running them. */
+  dryRun?: boolean;
 }
 
 /**
@@ -43,9 +57,16 @@ export interface RolloutOptions {
  * watched SHA poll it at once. One watcher per repository, kept for the process; unfinished watches are
  * resumed from GitHub deployments the first time a repository is seen after a restart.
  */
-export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions = {}): void {
+export function registerRollout(
+  app: Probot,
+  deps: AppDeps,
+  opts: RolloutOptions = {},
+): Required<Pick<CommandActions, "abort" | "retry" | "promote">> {
   const template = readFileSync(new URL("../../templates/revert-pr.md", import.meta.url), "utf8");
-  const argo = opts.argo !== undefined ? opts.argo : defaultArgo(deps, opts.kubeConfig);
+  const kube = opts.kubeConfig !== undefined ? opts.kubeConfig : defaultKubeConfig(deps, opts.argo, opts.ops);
+  const argo =
+    opts.argo !== undefined ? opts.argo : kube ? createArgoReader(kube, { logger: deps.logger }) : null;
+  const ops = opts.ops !== undefined ? opts.ops : kube ? createClusterOperations(kube) : null;
   let scheduler = opts.scheduler;
   if (!scheduler) {
     const timers = createTimerScheduler();
@@ -53,6 +74,20 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
     scheduler = timers;
   }
   const watchers = new Map<string, { watcher: RolloutWatcher; resumed: Promise<unknown> }>();
+  const audit = createGitHubAuditSink({
+    installationFor: async (repo) => {
+      const [owner, name] = repo.split("/") as [string, string];
+      const { data } = await (await app.auth()).request("GET /repos/{owner}/{repo}/installation", {
+        owner,
+        repo: name,
+      });
+      return { id: data.id, octokit: (await app.auth(data.id)) as GitHubOctokit };
+    },
+    writeBudget: deps.writeBudget,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  deps.onShutdown(() => audit.close());
 
   interface RepoInfo {
     owner: string;
@@ -252,11 +287,93 @@ export function registerRollout(app: Probot, deps: AppDeps, opts: RolloutOptions
       }
     });
   }
+
+  // /abort, /retry, /promote: the incident's Argo Rollout, through the imperative step runner.
+  const teams = createTeamMembershipCache({ ttlMs: 60_000, now: () => deps.clock.now() });
+  const command = async (ctx: ActionContext, name: RolloutCommand, full: boolean): Promise<ActionResult> => {
+    const appOctokit = await app.auth();
+    const { data: inst } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", {
+      owner: ctx.owner,
+      repo: ctx.repo,
+    });
+    const octokit = (await app.auth(inst.id)) as GitHubOctokit;
+    const botLogin = await resolveBotLogin(app);
+    const queue = createWriteQueue({
+      budget: deps.writeBudget,
+      scope: `installation:${inst.id}`,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+    const tracker = createGitHubIncidentTracker({
+      octokit,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      queue,
+      logger: deps.logger,
+      botLogin,
+    });
+    const configSource: Pick<Context, "config"> = {
+      config: (async (file: string) => {
+        const { config, files } = await octokit.config.get({
+          owner: ctx.owner,
+          repo: ctx.repo,
+          path: `.github/${file}`,
+        });
+        return files.some((f) => f.config !== null) ? config : null;
+      }) as Context["config"],
+    };
+    const loaded = await loadRepoConfig(configSource);
+    const directory = createGitHubTeamDirectory(octokit, teams);
+    return runRolloutCommand(
+      {
+        ops,
+        // The step's Evidence record goes to the repository's audit ledger (the reply carries the command's).
+        audit: async (record) =>
+          audit.record({
+            ...record,
+            subject: { kind: ctx.place, repo: `${ctx.owner}/${ctx.repo}`, number: ctx.number },
+          }),
+        coordinationHealthy: () => coordinationHealthy(deps),
+        dryRun: opts.dryRun ?? false,
+        scheduler: scheduler!,
+        clock: deps.clock,
+        logger: deps.logger,
+        securityTeams: loaded.ok ? loaded.config.approval.securityTeams : [],
+        isActiveMember: (org, team, login) => directory.isActiveMember(org, team, login),
+        async findIncident() {
+          let key: string | null = null;
+          if (ctx.place === "pull_request") {
+            const { data: pr } = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+              owner: ctx.owner,
+              repo: ctx.repo,
+              pull_number: ctx.number,
+            });
+            if (pr.user?.login !== botLogin) return null;
+            const m = parseRemediationMarker(pr.body);
+            key = m.ok ? m.marker.incidentKey : (parseRevertMarker(pr.body)?.incidentKey ?? null);
+          }
+          const open = await tracker.listOpen();
+          const found = open.find((i) => (key ? i.key === key : i.number === ctx.number));
+          return found?.incident ? { key: found.key, labels: found.incident.labels } : null;
+        },
+      },
+      { command: name, full, actor: ctx.actor, repo: `${ctx.owner}/${ctx.repo}`, number: ctx.number },
+    );
+  };
+  return {
+    abort: (ctx) => command(ctx, "abort", false),
+    retry: (ctx) => command(ctx, "retry", false),
+    promote: (ctx, inv) => command(ctx, "promote", inv.args.full),
+  };
 }
 
-function defaultArgo(deps: AppDeps, kc: KubeConfig | null | undefined): ArgoReader | null {
-  if (kc === null) return null;
-  if (kc) return createArgoReader(kc, { logger: deps.logger });
+/** The kube config, unless both readers were given; null (logged once) when there is no cluster. */
+function defaultKubeConfig(
+  deps: AppDeps,
+  argo: ArgoReader | null | undefined,
+  ops: ClusterOperations | null | undefined,
+): KubeConfig | null {
+  if (argo !== undefined && ops !== undefined) return null;
   const loaded = loadKubeConfig(deps.env.KUBECONFIG ? { path: deps.env.KUBECONFIG } : {});
   if (!loaded.ok) {
     deps.logger.warn(
@@ -265,5 +382,17 @@ function defaultArgo(deps: AppDeps, kc: KubeConfig | null | undefined): ArgoRead
     );
     return null;
   }
-  return createArgoReader(loaded.config, { logger: deps.logger, name: loaded.name });
+  return loaded.config;
+}
+
+/** Locks answer (Redis reachable): destructive imperative steps need them so they can never run twice. */
+async function coordinationHealthy(deps: AppDeps): Promise<boolean> {
+  try {
+    return await Promise.race([
+      deps.lock.withLock("medic:rollout:health-probe", async () => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
+    ]);
+  } catch {
+    return false;
+  }
 }

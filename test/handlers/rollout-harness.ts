@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import type { Probot } from "probot";
 import { createArgoReader } from "../../src/adapters/argo/create-argo-reader.js";
+import { createClusterOperations } from "../../src/adapters/kubernetes/create-cluster-operations.js";
 import { kubeConfigFor } from "../../src/adapters/kubernetes/load-kube-config.js";
 import { formatRemediationMarker } from "../../src/core/approval/remediation-marker.js";
 import type { Incident } from "../../src/core/incident/incident.js";
@@ -98,6 +99,8 @@ export interface Harness {
   pullCreatedAt: Map<number, string>;
   logs: { level: string; msg: string }[];
   receiveMerge(opts?: { body?: string; files?: string[]; title?: string }): Promise<void>;
+  /** The command actions the handler returned (`/abort`, `/retry`, `/promote`). */
+  actions: ReturnType<typeof registerRollout>;
   /** A new process: a fresh Probot, scheduler and watcher memory, `INCIDENT_REPO` set (resume at start). */
   restart(): Promise<void>;
   setApp(sync: string, revision: string, health: string, rolloutPhase: string, message?: string): void;
@@ -109,7 +112,12 @@ export interface Harness {
  * registered on a test Probot with a manual clock and scheduler.
  */
 export async function createRolloutHarness(
-  opts: { files?: Record<string, string>; mergeFiles?: Record<string, string> } = {},
+  opts: {
+    files?: Record<string, string>;
+    mergeFiles?: Record<string, string>;
+    /** Team memberships served at `GET /orgs/{org}/teams/{team}/memberships/{login}` (`org/team/login`). */
+    members?: string[];
+  } = {},
 ): Promise<Harness> {
   nock.disableNetConnect();
   const fake = new FakeGitHub(
@@ -191,6 +199,7 @@ export async function createRolloutHarness(
     },
     mergeFilesList: [] as string[],
     restart: async () => {},
+    actions: undefined as unknown as ReturnType<typeof registerRollout>,
   } as Harness & { mergeFilesList: string[] };
   // Before the merge: Argo CD runs the parent revision, Healthy.
   h.setApp("Synced", parentSha, "Healthy", "Healthy");
@@ -314,18 +323,25 @@ export async function createRolloutHarness(
         created_at: h.pullCreatedAt.get(p.number) ?? iso(),
       })),
     ]);
+  gh.get(/^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/).reply((uri) => {
+    const [, org, team, login] = /\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)/.exec(uri)!;
+    return (opts.members ?? []).includes(`${org}/${team}/${login}`)
+      ? [200, { state: "active", role: "member" }]
+      : [404, { message: "Not Found" }];
+  });
   fake.install();
   fake.openIssue(42);
 
   const load = async (rawEnv: Record<string, string>) => {
     const deps = testAppDeps({ clock, logger, rawEnv });
-    await h.probot.load((app) =>
-      registerRollout(app, deps, {
+    await h.probot.load((app) => {
+      h.actions = registerRollout(app, deps, {
         argo: createArgoReader(kubeConfigFor(K8S), { logger }),
+        ops: createClusterOperations(kubeConfigFor(K8S)),
         scheduler: h.sched.scheduler,
         pollIntervalMs: 10_000,
-      }),
-    );
+      });
+    });
   };
   h.restart = async () => {
     h.probot = createTestProbot();

@@ -287,3 +287,72 @@ describe("restart", () => {
     expect(h.fake.openPulls()).toHaveLength(1);
   });
 });
+
+describe("/abort, /retry, /promote", () => {
+  const ctx = (actor: string) => ({
+    owner: "acme",
+    repo: "gitops",
+    number: 42,
+    place: "issue" as const,
+    actor,
+  });
+  const invocation = <N extends string, A>(name: N, args: A) => ({ name, args, line: 1, text: `/${name}` });
+
+  async function withRollout() {
+    const h = await createRolloutHarness({
+      files: {
+        "apps/checkout/rollout.yaml": DEPLOYMENT("1.4.1"),
+        ".github/medic.yml": "approval:\n  securityTeams: [acme/security]\n",
+      },
+      members: ["acme/security/sec-alice"],
+    });
+    h.incident = {
+      ...h.incident,
+      labels: { alertname: "KubePodCrashLooping", namespace: "shop", rollout: "checkout" },
+    };
+    return h;
+  }
+
+  it("/abort by a security team member patches status.abort on the incident's Rollout", async () => {
+    const h = await withRollout();
+    const k8s = nock("https://k8s.test:6443")
+      .patch("/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/checkout/status", {
+        status: { abort: true },
+      })
+      .reply(200, {});
+    const res = await h.actions.abort(ctx("sec-alice"), invocation("abort", {}) as never);
+    expect(res).toEqual({ ok: true, message: "Rollout shop/checkout: abort requested" });
+    expect(k8s.isDone()).toBe(true);
+  });
+
+  it("/abort by someone outside the security teams is refused (destructive), nothing patched", async () => {
+    const h = await withRollout();
+    const res = await h.actions.abort(ctx("bob"), invocation("abort", {}) as never);
+    expect(res).toEqual({
+      ok: false,
+      message: "rollout-abort is destructive and needs a security code owner's approval",
+    });
+  });
+
+  it("/retry (safe) by any writer clears status.abort", async () => {
+    const h = await withRollout();
+    const k8s = nock("https://k8s.test:6443")
+      .patch("/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/checkout/status", {
+        status: { abort: false },
+      })
+      .reply(200, {});
+    const res = await h.actions.retry(ctx("bob"), invocation("retry", {}) as never);
+    expect(res.ok).toBe(true);
+    expect(k8s.isDone()).toBe(true);
+  });
+
+  it("an incident without a rollout label is told so", async () => {
+    const h = await withRollout();
+    h.incident = { ...h.incident, labels: { alertname: "KubePodCrashLooping", namespace: "shop" } };
+    const res = await h.actions.promote(ctx("sec-alice"), invocation("promote", { full: true }) as never);
+    expect(res).toEqual({
+      ok: false,
+      message: `incident ${KEY} names no Argo Rollout (labels \`rollout\` and \`namespace\`)`,
+    });
+  });
+});
