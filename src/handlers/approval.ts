@@ -4,6 +4,7 @@ import { createGitHubApprovalCheck } from "../adapters/github/approval-check.js"
 import { createGitHubPullRequestReader } from "../adapters/github/approval-pull-request.js";
 import { loadApprovalTemplates } from "../adapters/github/approval-templates.js";
 import { createGitHubConversation } from "../adapters/github/comments.js";
+import { createDashboardAutomationSwitch, pauseCacheFor } from "../adapters/github/dashboard-store.js";
 import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
 import { createGitHubTeamDirectory, createTeamMembershipCache } from "../adapters/github/team-membership.js";
 import type { AppDeps } from "../app-deps.js";
@@ -27,7 +28,15 @@ export function createApprovalEvaluator(app: Probot, deps: AppDeps): ReevaluateA
       const installation = (context.payload as { installation?: { id: number } }).installation?.id ?? 0;
       const beforeWrite = () => deps.writeBudget.acquire(`installation:${installation}`);
       const pulls = createGitHubPullRequestReader(context.octokit, repo);
-      const check = createGitHubApprovalCheck(context.octokit, repo, beforeWrite);
+      // The kill switch: while on, the check says "automation paused".
+      const automation = createDashboardAutomationSwitch({
+        octokit: context.octokit,
+        repo,
+        botLogin: await resolveBotLogin(app),
+        cache: pauseCacheFor(app),
+        now: () => deps.clock.now(),
+      });
+      const check = createGitHubApprovalCheck(context.octokit, repo, beforeWrite, automation);
       const loaded = await loadRepoConfig(context);
       // The delivery that triggered this run (a command's comment event when re-evaluated after /approve).
       const deliveryId = (context as { id?: string }).id;

@@ -1,6 +1,7 @@
 import type { Context, Probot } from "probot";
 import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
 import { createGitHubChecks } from "../adapters/github/checks.js";
+import { createDashboardAutomationSwitch, pauseCacheFor } from "../adapters/github/dashboard-store.js";
 import { loadRepoConfig } from "../adapters/github/load-repo-config.js";
 import { createGitHubPullRequestFiles } from "../adapters/github/pull-request-files.js";
 import { bundledPoliciesDir, readYamlFiles } from "../adapters/local/read-yaml-files.js";
@@ -8,6 +9,7 @@ import type { AppDeps } from "../app-deps.js";
 import type { TextFile } from "../core/policy/load-policies.js";
 import { checkPolicies, POLICY_CHECK_NAME } from "../workflows/check-policies.js";
 import { discardAuditSink } from "../workflows/ports/audit-sink.js";
+import { withPauseNotice } from "../workflows/ports/automation-switch.js";
 
 type AnyContext = Pick<Context, "octokit" | "config" | "repo" | "payload">;
 interface PullRef {
@@ -44,7 +46,17 @@ export function registerPolicy(
       await checkPolicies(
         {
           files: createGitHubPullRequestFiles(context.octokit, repo),
-          checks: createGitHubChecks(context.octokit, repo, beforeWrite),
+          // The kill switch: while on, the check says "automation paused".
+          checks: withPauseNotice(
+            createGitHubChecks(context.octokit, repo, beforeWrite),
+            createDashboardAutomationSwitch({
+              octokit: context.octokit,
+              repo,
+              botLogin: await resolveBotLogin(app),
+              cache: pauseCacheFor(app),
+              now: () => deps.clock.now(),
+            }),
+          ),
           logger: deps.logger,
           audit: deps.audit ?? discardAuditSink,
           clock: deps.clock,

@@ -1,4 +1,5 @@
 import { APPROVAL_CHECK_NAME, type ApprovalCheck } from "../../workflows/ports/approvals.js";
+import { type AutomationSwitch, withPauseNotice } from "../../workflows/ports/automation-switch.js";
 import { createGitHubChecks } from "./checks.js";
 import type { BeforeWrite, GitHubOctokit, GitHubRepoRef } from "./git-data.js";
 
@@ -11,8 +12,11 @@ export function createGitHubApprovalCheck(
   octokit: GitHubOctokit,
   repo: GitHubRepoRef,
   beforeWrite: BeforeWrite,
+  /** The kill switch: while on, the check says "automation paused". */
+  automation?: AutomationSwitch,
 ): ApprovalCheck {
-  const checks = createGitHubChecks(octokit, repo, beforeWrite);
+  const plain = createGitHubChecks(octokit, repo, beforeWrite);
+  const checks = automation ? withPauseNotice(plain, automation) : plain;
   return {
     async publish({ headSha, conclusion, title, summary }) {
       await checks.createOrUpdate({

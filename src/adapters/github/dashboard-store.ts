@@ -172,3 +172,30 @@ export function createGitHubAutomationSwitch(
     },
   };
 }
+
+/**
+ * The kill switch of one repository for handlers that only read it (checks, rollouts): the dashboard
+ * found through a label listing, never written from here.
+ */
+export function createDashboardAutomationSwitch(opts: {
+  octokit: GitHubOctokit;
+  repo: GitHubRepoRef;
+  botLogin: string;
+  cache: PauseCache;
+  now: () => number;
+  label?: string;
+}): AutomationSwitch {
+  const readOnly: WriteQueue = {
+    run: async () => {
+      throw new Error("the automation switch never writes");
+    },
+  };
+  const store = createGitHubDashboardStore({
+    octokit: opts.octokit,
+    repo: opts.repo,
+    queue: readOnly,
+    botLogin: opts.botLogin,
+    label: opts.label ?? "medic:dashboard",
+  });
+  return createGitHubAutomationSwitch(store, `${opts.repo.owner}/${opts.repo.repo}`, opts.cache, opts.now);
+}
