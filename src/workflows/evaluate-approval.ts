@@ -105,7 +105,9 @@ export async function evaluateApproval(
       q.logins.flatMap((login) =>
         q.teams.map(async (team) => {
           const [org, slug] = team.split("/") as [string, string];
-          if (await deps.teams.isActiveMember(org, slug, login)) (memberships[login] ??= []).push(team);
+          if (!(await deps.teams.isActiveMember(org, slug, login))) return;
+          memberships[login] ??= [];
+          memberships[login].push(team);
         }),
       ),
     );

@@ -21,7 +21,6 @@ import {
   createFastTestProbot,
   destructivePr,
   expectCheckRun,
-  type FakeState,
   fakeState,
   H1,
   serveFakeGitHub,
@@ -381,5 +380,3 @@ describe("commands: separation of duties and edge cases", () => {
     );
   });
 });
-
-export type { FakeState };

@@ -111,5 +111,8 @@ export interface ChangeRequests {
    * Merges only if the head is still `sha` (GitHub answers 409 otherwise): the SHA that passed the checks
    * is the SHA that merges. Refusals (moved head, not mergeable, protection) are values.
    */
-  mergePullRequest(number: number, sha: string): Promise<{ ok: true } | { ok: false; status: number; message: string }>;
+  mergePullRequest(
+    number: number,
+    sha: string,
+  ): Promise<{ ok: true } | { ok: false; status: number; message: string }>;
 }
