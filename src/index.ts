@@ -14,7 +14,7 @@ import { registerRollout } from "./handlers/rollout.js";
  */
 export function medicApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
-    registerConfigCheck(app);
+    registerConfigCheck(app, deps);
     registerPolicy(app, deps);
     registerIncidents(app, deps);
     const { remediate } = registerRemediation(app, deps);

@@ -1,6 +1,7 @@
 import { sign } from "@octokit/webhooks-methods";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { renderAuditBlock } from "../../src/core/audit/audit-block.js";
 import { parseEnvConfig } from "../../src/core/config/env-config.js";
 import { type RunningServer, startServer } from "../../src/server/start-server.js";
 import { manualClock } from "../../src/workflows/ports/clock.js";
@@ -115,43 +116,70 @@ describe("GitHub webhook route through the real HTTP server", () => {
     expect(coordination.seen.size).toBe(0);
   });
 
-  function expectConfigCheck(host = "https://api.github.com") {
-    return nock(host)
-      .post("/app/installations/1/access_tokens")
-      .reply(201, { token: "ghs_test", permissions: { checks: "write", contents: "read" } })
-      .get("/repos/Codertocat/Hello-World/contents/.github%2Fmedic.yml")
-      .query({ ref: "6113728f27ae82c7b1a177c8d03f9e96e0adf246" })
-      .reply(200, {
-        type: "file",
-        encoding: "base64",
-        content: Buffer.from("approval:\n  requiredApprovals: 0\n").toString("base64"),
-      })
-      .post("/repos/Codertocat/Hello-World/check-runs", {
-        name: "medic/config",
-        head_sha: "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
-        status: "completed",
-        conclusion: "failure",
-        output: {
-          title: "Invalid configuration: approval.requiredApprovals",
-          summary:
-            "Invalid configuration in .github/medic.yml: field `approval.requiredApprovals`: Too small: expected number to be >=1",
-          annotations: [
-            {
-              path: ".github/medic.yml",
-              start_line: 2,
-              end_line: 2,
-              annotation_level: "failure",
-              message:
-                "Invalid configuration in .github/medic.yml: field `approval.requiredApprovals`: Too small: expected number to be >=1",
-            },
-          ],
-        },
-      })
-      .reply(201, { id: 1 });
+  /** The audit block that ends the `medic/config` summary of delivery `deliveryId`. */
+  function configBlock(deliveryId: string) {
+    const problem =
+      "Invalid configuration in .github/medic.yml: field `approval.requiredApprovals`: Too small: expected number to be >=1";
+    return renderAuditBlock({
+      v: 1,
+      at: "2026-01-01T00:00:00.000Z",
+      actor: { kind: "bot", login: "gitops-medic[bot]" },
+      action: "config.validated",
+      reason: "Invalid configuration: approval.requiredApprovals",
+      deliveryId,
+      subject: {
+        kind: "commit",
+        repo: "Codertocat/Hello-World",
+        id: "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+      },
+      shas: { head: "6113728f27ae82c7b1a177c8d03f9e96e0adf246" },
+      inputs: { path: ".github/medic.yml", ref: "refs/heads/master", pusher: "Codertocat", line: 2 },
+      outcome: { status: "refused", detail: problem },
+    });
+  }
+
+  function expectConfigCheck(deliveryId: string, host = "https://api.github.com") {
+    return (
+      nock(host)
+        // The bot's login is looked up once per process (the record's actor), so only the first test asks.
+        .get("/app")
+        .optionally()
+        .reply(200, { slug: "gitops-medic" })
+        .post("/app/installations/1/access_tokens")
+        .reply(201, { token: "ghs_test", permissions: { checks: "write", contents: "read" } })
+        .get("/repos/Codertocat/Hello-World/contents/.github%2Fmedic.yml")
+        .query({ ref: "6113728f27ae82c7b1a177c8d03f9e96e0adf246" })
+        .reply(200, {
+          type: "file",
+          encoding: "base64",
+          content: Buffer.from("approval:\n  requiredApprovals: 0\n").toString("base64"),
+        })
+        .post("/repos/Codertocat/Hello-World/check-runs", {
+          name: "medic/config",
+          head_sha: "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+          status: "completed",
+          conclusion: "failure",
+          output: {
+            title: "Invalid configuration: approval.requiredApprovals",
+            summary: `Invalid configuration in .github/medic.yml: field \`approval.requiredApprovals\`: Too small: expected number to be >=1\n\n${configBlock(deliveryId)}`,
+            annotations: [
+              {
+                path: ".github/medic.yml",
+                start_line: 2,
+                end_line: 2,
+                annotation_level: "failure",
+                message:
+                  "Invalid configuration in .github/medic.yml: field `approval.requiredApprovals`: Too small: expected number to be >=1",
+              },
+            ],
+          },
+        })
+        .reply(201, { id: 1 })
+    );
   }
 
   it("runs the handler for a correctly signed delivery and answers 200", async () => {
-    const scope = expectConfigCheck();
+    const scope = expectConfigCheck("good-1");
     const body = JSON.stringify(pushTouchingConfig());
     const res = await post(server.port, body, ghHeaders("good-1", await sign(SECRET, body)));
     expect(res.status).toBe(200);
@@ -159,7 +187,7 @@ describe("GitHub webhook route through the real HTTP server", () => {
   });
 
   it("accepts the previous secret while rotating", async () => {
-    const scope = expectConfigCheck();
+    const scope = expectConfigCheck("rotated-1");
     const body = JSON.stringify(pushTouchingConfig());
     const res = await post(server.port, body, ghHeaders("rotated-1", await sign(OLD_SECRET, body)));
     expect(res.status).toBe(200);
@@ -167,7 +195,7 @@ describe("GitHub webhook route through the real HTTP server", () => {
   });
 
   it("processes a redelivery (same X-GitHub-Delivery) once", async () => {
-    const scope = expectConfigCheck();
+    const scope = expectConfigCheck("dup-1");
     const calls: number[] = [];
     const body = JSON.stringify(pushTouchingConfig());
     const signature = await sign(SECRET, body);
@@ -208,7 +236,7 @@ describe("GitHub webhook route through the real HTTP server", () => {
   });
 
   it("counts deliveries by event and outcome on /metrics", async () => {
-    const scope = expectConfigCheck();
+    const scope = expectConfigCheck("m-1");
     const body = JSON.stringify(pushTouchingConfig());
     await post(server.port, body, ghHeaders("m-1", await sign(SECRET, body)));
     await post(server.port, body, ghHeaders("m-2", await sign("wrong", body)));
@@ -248,6 +276,8 @@ describe("GitHub Enterprise Server", () => {
       Octokit: TestOctokit,
     });
     const ghe = nock("https://github.acme.internal/api/v3")
+      .get("/app")
+      .reply(200, { slug: "gitops-medic" })
       .post("/app/installations/1/access_tokens")
       .reply(201, { token: "ghs_test" })
       .get("/repos/Codertocat/Hello-World/contents/.github%2Fmedic.yml")
