@@ -3,13 +3,13 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Context, Probot } from "probot";
 import { createArgoReader } from "../adapters/argo/create-argo-reader.js";
 import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
+import { createGitHubAuditSink } from "../adapters/github/audit-sink.js";
+import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
 import {
   createGitHubAutomationSwitch,
   createGitHubDashboardStore,
   pauseCacheFor,
 } from "../adapters/github/dashboard-store.js";
-import { createGitHubAuditSink } from "../adapters/github/audit-sink.js";
-import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
 import { createGitHubDeployments } from "../adapters/github/deployments.js";
 import { createGitHubGitData, type GitHubOctokit } from "../adapters/github/git-data.js";
 import { createGitHubIncidentTracker } from "../adapters/github/incident-tracker.js";
@@ -23,7 +23,10 @@ import { loadKubeConfig } from "../adapters/kubernetes/load-kube-config.js";
 import type { AppDeps } from "../app-deps.js";
 import { parseRemediationMarker } from "../core/approval/remediation-marker.js";
 import { RolloutConfig } from "../core/config/sections/rollout.js";
+import { escapeMarkdown } from "../core/markdown/escape-markdown.js";
+import { renderMarker } from "../core/markdown/render-marker.js";
 import { parseRevertMarker } from "../core/rollout/revert-marker.js";
+import { STEP_RISK } from "../core/runbook/runbook.js";
 import type { ActionContext, ActionResult, CommandActions } from "../workflows/ports/commands.js";
 import {
   type ArgoReader,
@@ -32,6 +35,7 @@ import {
   type Scheduler,
 } from "../workflows/ports/rollout-watch.js";
 import { revertChange } from "../workflows/revert-change.js";
+import { resolveDeclaredStep, runImperativeStep } from "../workflows/run-imperative-step.js";
 import { type RolloutCommand, runRolloutCommand } from "../workflows/run-rollout-command.js";
 import { type RolloutWatcher, WATCH_TASK, watchRollout } from "../workflows/watch-rollout.js";
 
@@ -218,6 +222,62 @@ export function registerRollout(
       { pr: pr.number, sha: pr.merge_commit_sha, result: res.kind },
       "rollout watch requested",
     );
+
+    // Imperative steps the plan declared run once, after the merge, only if medic/approval passed on the
+    // merged head (a plan with destructive steps needs the security approval there).
+    const declared = remediation.ok ? (remediation.marker.steps ?? []) : [];
+    if (declared.length === 0) return;
+    const octokit = context.octokit as GitHubOctokit;
+    const ref = context.repo();
+    await deps.lock.withLock(`imperative:${ref.owner}/${ref.repo}:${pr.merge_commit_sha}`, async () => {
+      const marker = renderMarker("imperative-steps", pr.merge_commit_sha!);
+      const cr = createGitHubChangeRequests(octokit, ref, createGitHubGitData(octokit, ref));
+      if (await cr.hasComment(pr.number, marker, botLogin)) return;
+      const { runs } = await cr.getChecks(pr.head.sha);
+      const approval = runs.find((r) => r.name === "medic/approval");
+      const passed = approval?.status === "completed" && approval.conclusion === "success";
+      const lines: string[] = [];
+      for (const d of declared) {
+        const step = resolveDeclaredStep(d, (k) => STEP_RISK[k as keyof typeof STEP_RISK]);
+        if (!step) {
+          lines.push(`- \`${escapeMarkdown(d.kind, 50)}\`: refused — unknown step or target`);
+          break;
+        }
+        const out = await runImperativeStep(
+          {
+            ops,
+            audit: async (record) =>
+              audit.record({
+                ...record,
+                subject: { kind: "pull_request", repo: `${ref.owner}/${ref.repo}`, number: pr.number },
+              }),
+            coordinationHealthy: () => coordinationHealthy(deps),
+            dryRun: opts.dryRun ?? false,
+            scheduler: scheduler!,
+            clock: deps.clock,
+            logger: deps.logger,
+            actor: { kind: "bot", login: botLogin },
+          },
+          {
+            step,
+            gate: {
+              satisfied: passed,
+              securityApproved: passed,
+              summary: approval
+                ? `medic/approval ${approval.conclusion ?? approval.status} at ${pr.head.sha.slice(0, 7)}`
+                : "no medic/approval check",
+            },
+            ...(remediation.ok ? { incidentKey: remediation.marker.incidentKey } : {}),
+            subject: { repo: `${ref.owner}/${ref.repo}`, number: pr.number },
+          },
+        );
+        lines.push(
+          `- ${escapeMarkdown(step.description, 300)}: ${escapeMarkdown(out.lines.join("; "), 500)}`,
+        );
+        if (out.status === "refused" || out.status === "failed") break;
+      }
+      await cr.comment(pr.number, `${marker}\n### Imperative steps after the merge\n\n${lines.join("\n")}`);
+    });
   });
 
   // Something reported on a commit: poll its watch now instead of at the next interval. Only repositories

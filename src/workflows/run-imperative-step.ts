@@ -237,3 +237,45 @@ async function drain(
   );
   return { status: "pending", lines, remaining: refused };
 }
+
+/** A step as the remediation marker lists it: `kind` and a `target` such as `node/worker-3`. */
+export interface DeclaredStep {
+  kind: string;
+  target?: string;
+}
+
+/**
+ * Resolves a declared step from the remediation marker into a planned one: `node/<name>` for cordon,
+ * uncordon and drain; `<Kind>/<namespace>/<name>` for rollout steps. Unknown kinds or targets ⇒ null
+ * (the caller refuses them: the bot never guesses what a destructive step acts on).
+ */
+export function resolveDeclaredStep(
+  d: DeclaredStep,
+  risk: (kind: string) => "safe" | "destructive" | undefined,
+): PlannedImperativeStep | null {
+  const r = risk(d.kind);
+  if (!r || !d.target) return null;
+  const parts = d.target.split("/");
+  if (["cordon", "uncordon", "drain"].includes(d.kind)) {
+    if (parts.length !== 2 || parts[0] !== "node" || !parts[1]) return null;
+    return {
+      id: d.kind,
+      action: d.kind,
+      target: { node: parts[1] },
+      risk: r,
+      description: `${d.kind} node ${parts[1]}`,
+    };
+  }
+  if (d.kind.startsWith("rollout-")) {
+    if (parts.length !== 3 || !parts[0] || !parts[1] || !parts[2]) return null;
+    const [kind, namespace, name] = parts as [string, string, string];
+    return {
+      id: d.kind,
+      action: d.kind,
+      target: { kind, namespace, name },
+      risk: r,
+      description: `${d.kind} ${kind} ${namespace}/${name}`,
+    };
+  }
+  return null;
+}

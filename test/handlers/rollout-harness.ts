@@ -79,6 +79,8 @@ export interface Harness {
   sched: ReturnType<typeof manualScheduler>;
   /** The merge SHA on main after `mergeRemediation`. */
   mergeSha: string;
+  /** The merged PR's head SHA (where medic/approval ran). */
+  headSha: string;
   parentSha: string;
   app: Record<string, Json>;
   rollout: Record<string, Json>;
@@ -146,6 +148,7 @@ export async function createRolloutHarness(
     clock,
     sched,
     mergeSha,
+    headSha: "b".repeat(40),
     parentSha,
     app: fixture("application.checkout.degraded.json"),
     rollout: fixture("rollout.checkout.degraded.json"),
@@ -178,6 +181,7 @@ export async function createRolloutHarness(
           o.body ??
           `Remediation\n${formatRemediationMarker({ incidentKey: KEY, runbook: "crashloop-rollback", requester: null, planHash: "sha256:abcdef0123456789" })}\n`,
         user: { login: BOT.login, type: "Bot" },
+        head: { ...payload["pull_request"].head, sha: this.headSha },
       });
       Object.assign(payload["repository"], {
         name: REPO,

@@ -1,5 +1,6 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
+import { formatRemediationMarker } from "../../src/core/approval/remediation-marker.js";
 import { parseQuarantine } from "../../src/core/rollout/quarantine.js";
 import { formatRevertMarker, parseRevertMarker } from "../../src/core/rollout/revert-marker.js";
 import { BOT } from "../fixtures/github/fake-github.js";
@@ -354,5 +355,64 @@ describe("/abort, /retry, /promote", () => {
       ok: false,
       message: `incident ${KEY} names no Argo Rollout (labels \`rollout\` and \`namespace\`)`,
     });
+  });
+});
+
+describe("imperative steps declared by a merged remediation", () => {
+  const stepsBody = `Remediation\n${formatRemediationMarker({
+    incidentKey: KEY,
+    runbook: "node-pressure",
+    requester: null,
+    planHash: "sha256:abcdef0123456789",
+    steps: [
+      { kind: "cordon", target: "node/worker-3" },
+      { kind: "drain", target: "node/worker-3" },
+    ],
+  })}\n`;
+
+  it("run once after the merge when medic/approval passed on the merged head: cordon, then drain by eviction", async () => {
+    const h = await createRolloutHarness();
+    h.fake.checkRuns.set(h.headSha, [{ name: "medic/approval", status: "completed", conclusion: "success" }]);
+    const k8s = nock("https://k8s.test:6443")
+      .patch("/api/v1/nodes/worker-3", { spec: { unschedulable: true } })
+      .twice()
+      .reply(200, {})
+      .get("/api/v1/pods")
+      .query({ fieldSelector: "spec.nodeName=worker-3" })
+      .reply(200, {
+        items: [
+          {
+            metadata: {
+              name: "checkout-1",
+              namespace: "shop",
+              ownerReferences: [{ kind: "ReplicaSet", name: "x", uid: "u", apiVersion: "apps/v1" }],
+            },
+          },
+        ],
+      })
+      .post("/api/v1/namespaces/shop/pods/checkout-1/eviction")
+      .reply(201, {});
+    await h.receiveMerge({ body: stepsBody });
+    expect(k8s.isDone()).toBe(true);
+    const report = h.fake.comments
+      .get(7)!
+      .map((c) => c.body)
+      .find((b) => b.includes("Imperative steps after the merge"));
+    expect(report).toContain("node worker-3 cordoned");
+    expect(report).toContain("1 pod\\(s\\) evicted");
+    // A redelivery runs nothing again (the report's marker is there).
+    await h.receiveMerge({ body: stepsBody });
+    expect(h.fake.comments.get(7)!.filter((c) => c.body.includes("Imperative steps"))).toHaveLength(1);
+  });
+
+  it("without a passing medic/approval on the merged head nothing runs, and the PR says why", async () => {
+    const h = await createRolloutHarness();
+    await h.receiveMerge({ body: stepsBody });
+    const report = h.fake.comments
+      .get(7)!
+      .map((c) => c.body)
+      .find((b) => b.includes("Imperative steps after the merge"));
+    expect(report).toContain("approval gate is not satisfied");
+    expect(report).not.toContain("cordoned");
   });
 });
