@@ -310,6 +310,31 @@ describe("dashboard checkboxes", () => {
     expect(t.reevaluated).toEqual([]);
   });
 
+  it("the pause box ticked by a maintainer switches the kill switch on: state block and the cached switch", async () => {
+    const t = setup();
+    auth();
+    const scope = nock(API);
+    noConfig(scope);
+    scope
+      .get(`${REPO}/collaborators/olivia/permission`)
+      .reply(200, { permission: "maintain", role_name: "maintain" });
+    reads(scope, { prs: [remediationPr] });
+    let edited = "";
+    scope
+      .patch(`${REPO}/issues/90`, (b) => {
+        edited = b.body;
+        return true;
+      })
+      .reply(200, {});
+    await t.receive("issues", edit("olivia", body({ pause: true })));
+    expect(scope.isDone()).toBe(true);
+    expect(edited).toContain("- [x] **Pause all automation**");
+    expect(edited).toContain("Paused by @olivia at 2026-01-01T00:00:00.000Z.");
+    expect(edited).toContain(
+      '<!-- medic:dashboard-state {"paused":true,"pausedBy":"olivia","pausedAt":"2026-01-01T00:00:00.000Z"} -->',
+    );
+  });
+
   it.each([
     ["a bot", "renovate[bot]", "Bot"],
     ["the app itself", BOT, "Bot"],
