@@ -8,6 +8,7 @@ import { registerIncidents } from "./handlers/incidents.js";
 import { registerPolicy } from "./handlers/policy.js";
 import { registerRemediation } from "./handlers/remediation.js";
 import { registerRollout } from "./handlers/rollout.js";
+import type { IncidentHooks } from "./workflows/incident-hooks.js";
 
 /**
  * The Probot application: wiring only. Each area registers its handlers; the logic lives in workflows.
@@ -16,11 +17,18 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
     registerConfigCheck(app, deps);
     registerPolicy(app, deps);
-    registerIncidents(app, deps);
-    const { remediate } = registerRemediation(app, deps);
+    // Remediation plugs into the incident flow: the runbook matcher labels new issues `runbook:<id>`, and
+    // PRs write their line into the incident's timeline. The PR itself is opened from the `issues` webhook
+    // GitHub delivers for the bot's own issue (docs/remediation.md), not from an `onOpened` hook.
+    const hooks: IncidentHooks = {};
+    const incidents = registerIncidents(app, deps, hooks);
+    const { remediate, matchRunbook } = registerRemediation(app, deps, {
+      appendTimeline: (key, note, repo) => incidents.appendTimeline(key, note, repo),
+    });
+    hooks.matchRunbook = matchRunbook;
     const rollout = registerRollout(app, deps);
     registerCommands(app, deps, { remediate, ...rollout }, registerApproval(app, deps));
-    registerDashboard(app, deps, { actions: { remediate } });
+    registerDashboard(app, deps, { actions: { remediate, ...rollout } });
     void deps;
   };
 }
