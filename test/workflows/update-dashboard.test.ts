@@ -102,7 +102,12 @@ describe("withPauseNotice (check runs while paused)", () => {
   };
   const recorder = () => {
     const sent: CheckRunInput[] = [];
-    const checks: Checks = { createOrUpdate: async (r) => (sent.push(r), { id: 1 }) };
+    const checks: Checks = {
+      createOrUpdate: async (r) => {
+        sent.push(r);
+        return { id: 1 };
+      },
+    };
     return { sent, checks };
   };
   it.each([
