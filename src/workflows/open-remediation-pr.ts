@@ -1,5 +1,7 @@
 import { CODEOWNERS_PATHS, type Codeowners, parseCodeowners } from "../core/approval/parse-codeowners.js";
 import { parseRemediationMarker } from "../core/approval/remediation-marker.js";
+import { appendAuditBlock } from "../core/audit/append-audit-block.js";
+import type { AuditOutcome } from "../core/audit/audit-record.js";
 import type { RemediationConfig } from "../core/config/sections/remediation.js";
 import { hashPlan } from "../core/plan/hash-plan.js";
 import type { RemediationPlan } from "../core/plan/remediation-plan.js";
@@ -22,8 +24,10 @@ import {
   renderRemediationNotice,
 } from "../core/remediation/render-remediation-notice.js";
 import { selectReviewers } from "../core/remediation/select-reviewers.js";
+import type { AuditEntry, AuditSink } from "./ports/audit-sink.js";
 import { type AutomationSwitch, describePause } from "./ports/automation-switch.js";
 import type { BaseSnapshot, ChangeRequests, PullRequestSummary } from "./ports/change-requests.js";
+import type { Clock } from "./ports/clock.js";
 import type { Logger } from "./ports/logger.js";
 
 /** The planner's answer (the runbook helper's `planRemediation`, adapted by the caller). */
@@ -56,6 +60,12 @@ export interface OpenRemediationPrDeps {
   config: RemediationConfig;
   /** The kill switch ("pause all automation" on the dashboard): while on, nothing is written. */
   automation?: AutomationSwitch;
+  /**
+   * Evidence records of every outcome (opened, updated, resumed, stopped, not planned): the hidden block
+   * ends the PR body and the bot's incident/PR comment, and the record goes to the ledger of `repo`.
+   * Without it nothing is recorded — callers should always pass it.
+   */
+  audit?: { sink: AuditSink; clock: Clock; repo: string; deliveryId?: string };
   /** Called once a PR was opened, with a line for the incident's timeline (optional: no tracker, no entry). */
   recordTimeline?(detail: string, url: string): Promise<void>;
   logger: Logger;
@@ -95,6 +105,13 @@ export async function openRemediationPr(
   const pause = await deps.automation?.paused();
   if (pause?.paused) {
     deps.logger.info({ incident: input.incident.key }, "remediation skipped: automation paused");
+    emit(
+      deps,
+      record(deps, input, "remediation.stopped", describePause(pause), {
+        status: "skipped",
+        detail: "paused",
+      }),
+    );
     return { kind: "stopped", reason: "paused", message: describePause(pause) };
   }
   let lastConflict = "";
@@ -104,11 +121,24 @@ export async function openRemediationPr(
     lastConflict = res.message;
     deps.logger.warn({ attempt, branch: res.branch, message: res.message }, "remediation branch conflict");
     if (attempt === 2) {
-      await notifyOnce(deps, input.incident.number, {
-        kind: "conflict",
-        branch: res.branch,
-        message: res.message,
-      });
+      const rec = record(
+        deps,
+        input,
+        "remediation.stopped",
+        res.message,
+        { status: "failed", detail: "conflict" },
+        {
+          inputs: { branch: res.branch },
+        },
+      );
+      emit(deps, rec);
+      await notifyOnce(
+        deps,
+        input.incident.number,
+        { kind: "conflict", branch: res.branch, message: res.message },
+        true,
+        rec,
+      );
       return { kind: "stopped", reason: "conflict", message: lastConflict, branch: res.branch };
     }
   }
@@ -128,12 +158,25 @@ async function attemptOnce(
   const snapshot = deps.openSnapshot();
   const outcome = await deps.plan(snapshot);
   if (!outcome.ok) {
+    const rec = record(
+      deps,
+      input,
+      "remediation.not-planned",
+      outcome.reason,
+      { status: "skipped" },
+      {
+        inputs: outcome.notify ? { runbook: outcome.notify.runbook } : {},
+      },
+    );
+    emit(deps, rec);
     if (outcome.notify) {
-      await notifyOnce(deps, incident.number, {
-        kind: "no-plan",
-        runbook: outcome.notify.runbook,
-        message: outcome.reason,
-      });
+      await notifyOnce(
+        deps,
+        incident.number,
+        { kind: "no-plan", runbook: outcome.notify.runbook, message: outcome.reason },
+        true,
+        rec,
+      );
     }
     return { kind: "no-plan", message: outcome.reason };
   }
@@ -144,6 +187,20 @@ async function attemptOnce(
   const paths = checkChangePaths(plan.changes.map((c) => c.path));
   if (!paths.ok) {
     deps.logger.error({ runbook: plan.runbook.id, path: paths.path, reason: paths.reason }, "plan refused");
+    emit(
+      deps,
+      record(
+        deps,
+        input,
+        "remediation.stopped",
+        `${paths.path}: ${paths.reason}`,
+        {
+          status: "refused",
+          detail: "unsafe-path",
+        },
+        { plan },
+      ),
+    );
     return { kind: "stopped", reason: "unsafe-path", message: `${paths.path}: ${paths.reason}` };
   }
   const planHash = hashPlan(plan);
@@ -170,6 +227,7 @@ async function attemptOnce(
     maxOpenPullRequests: deps.config.maxOpenPullRequests,
   };
   if (pr === null && input.mode === "update-only") {
+    // Not a decision worth a record: an edited incident with no PR to refresh.
     return { kind: "stopped", reason: "no-open-pr", message: `no open pull request on ${branch}`, branch };
   }
   if (pr === null) {
@@ -183,7 +241,7 @@ async function attemptOnce(
   }
   deps.logger.info({ branch, action: action.kind, planHash }, "remediation decision");
 
-  if (action.kind === "stop") return stop(deps, input, action, branch, pr);
+  if (action.kind === "stop") return stop(deps, input, action, branch, pr, plan, planHash);
 
   const ctx: WriteContext = { deps, input, plan, planHash, branch, labels, snapshot, pr };
   if (action.kind === "resume") return resume(ctx, pr!, action.complete);
@@ -228,7 +286,22 @@ async function write(ctx: WriteContext, existing: PullRequestSummary | null): Pr
     if (current === null) return { kind: "conflict", branch, message: committed.message };
     const head = await cr.getCommit(current);
     if (!isBotCommit(head, deps.bot)) {
-      await notifyOnce(deps, ctx.input.incident.number, { kind: "branch-taken", branch, headSha: current });
+      const rec = record(
+        deps,
+        ctx.input,
+        "remediation.stopped",
+        `branch ${branch} has a commit by a person`,
+        { status: "refused", detail: "branch-taken" },
+        { plan, planHash: ctx.planHash, branch, shas: { base: base.commitSha, head: current } },
+      );
+      emit(deps, rec);
+      await notifyOnce(
+        deps,
+        ctx.input.incident.number,
+        { kind: "branch-taken", branch, headSha: current },
+        true,
+        rec,
+      );
       return {
         kind: "stopped",
         reason: "branch-taken",
@@ -249,9 +322,23 @@ async function write(ctx: WriteContext, existing: PullRequestSummary | null): Pr
     }
   }
 
-  // 4. The PR.
+  // 4. The PR, its body ending with the record of this decision.
   const reviewers = await pickReviewers(ctx);
-  const body = renderRemediationBody(deps.template, {
+  const rec = record(
+    deps,
+    ctx.input,
+    existing ? "remediation.updated" : "remediation.opened",
+    `runbook ${plan.runbook.id} planned ${plan.changes.length} change(s) for ${plan.target}`,
+    { status: "ok", detail: existing ? `PR #${existing.number} updated` : `PR opened on ${branch}` },
+    {
+      plan,
+      planHash: ctx.planHash,
+      branch,
+      shas: { base: base.commitSha, head: headSha },
+      inputs: existing ? { pullRequest: existing.number } : {},
+    },
+  );
+  const rendered = renderRemediationBody(deps.template, {
     plan,
     planHash: ctx.planHash,
     incident: ctx.input.incident,
@@ -259,6 +346,7 @@ async function write(ctx: WriteContext, existing: PullRequestSummary | null): Pr
     headSha,
     unownedPaths: reviewers.unowned,
   });
+  const body = rec ? appendAuditBlock(rendered, rec) : rendered;
   const opened = await cr.openOrUpdatePullRequest({
     existing: existing?.number ?? null,
     branch,
@@ -268,6 +356,7 @@ async function write(ctx: WriteContext, existing: PullRequestSummary | null): Pr
     draft: deps.config.draft,
   });
   if (!opened.ok) return { kind: "conflict", branch, message: opened.message };
+  emit(deps, rec);
 
   // 5. Incident comment, reviewers, labels (last: the marker of a finished run).
   if (existing === null) {
@@ -276,6 +365,7 @@ async function write(ctx: WriteContext, existing: PullRequestSummary | null): Pr
       ctx.input.incident.number,
       openedNotice(ctx, opened.number, opened.url),
       !opened.created,
+      rec,
     );
     await deps.recordTimeline?.(`remediation PR #${opened.number} (${plan.runbook.id})`, opened.url);
   }
@@ -305,7 +395,22 @@ async function resume(ctx: WriteContext, pr: PullRequestSummary, complete: boole
   const { deps } = ctx;
   if (complete) return { kind: "unchanged", number: pr.number, url: pr.url, branch: ctx.branch };
   const cr = deps.changeRequests;
-  await notifyOnce(deps, ctx.input.incident.number, openedNotice(ctx, pr.number, pr.url), true);
+  const rec = record(
+    deps,
+    ctx.input,
+    "remediation.resumed",
+    `finishing what an interrupted run left undone on PR #${pr.number}`,
+    { status: "ok" },
+    {
+      plan: ctx.plan,
+      planHash: ctx.planHash,
+      branch: ctx.branch,
+      shas: { head: pr.headSha },
+      inputs: { pullRequest: pr.number },
+    },
+  );
+  emit(deps, rec);
+  await notifyOnce(deps, ctx.input.incident.number, openedNotice(ctx, pr.number, pr.url), true, rec);
   const reviewers = await pickReviewers(ctx);
   await cr.requestReviewers(pr.number, {
     users: reviewers.users.filter((u) => !pr.requestedUsers.includes(u)),
@@ -321,8 +426,25 @@ async function stop(
   action: Extract<RemediationAction, { kind: "stop" }>,
   branch: string,
   pr: PullRequestSummary | null,
+  plan: RemediationPlan,
+  planHash: string,
 ): Promise<AttemptResult> {
   const cr = deps.changeRequests;
+  const rec = record(
+    deps,
+    input,
+    "remediation.stopped",
+    action.message,
+    { status: action.reason === "hands-off" ? "skipped" : "refused", detail: action.reason },
+    {
+      plan,
+      planHash,
+      branch,
+      ...(pr ? { shas: { head: pr.headSha } } : {}),
+      inputs: action.pullRequest !== undefined ? { pullRequest: action.pullRequest } : {},
+    },
+  );
+  emit(deps, rec);
   const result = {
     kind: "stopped" as const,
     reason: action.reason,
@@ -337,14 +459,21 @@ async function stop(
       // Said once on the PR, then the label makes every later run stop at the listing.
       const notice: RemediationNotice = { kind: "human-pushed", branch, headSha: pr!.headSha };
       if (!(await cr.hasComment(pr!.number, noticeMarker(notice), deps.bot.login))) {
-        await cr.comment(pr!.number, renderRemediationNotice(notice));
+        const text = renderRemediationNotice(notice);
+        await cr.comment(pr!.number, rec ? appendAuditBlock(text, rec) : text);
       }
       await cr.addLabels(pr!.number, [HANDS_OFF_LABEL]);
       return result;
     }
     case "limit":
     case "foreign-pr":
-      await notifyOnce(deps, input.incident.number, { kind: action.reason, branch, message: action.message });
+      await notifyOnce(
+        deps,
+        input.incident.number,
+        { kind: action.reason, branch, message: action.message },
+        true,
+        rec,
+      );
       return result;
   }
 }
@@ -355,10 +484,66 @@ async function notifyOnce(
   issue: number,
   notice: RemediationNotice,
   check = true,
+  rec: AuditEntry | null = null,
 ): Promise<void> {
   const cr = deps.changeRequests;
   if (check && (await cr.hasComment(issue, noticeMarker(notice), deps.bot.login))) return;
-  await cr.comment(issue, renderRemediationNotice(notice));
+  const text = renderRemediationNotice(notice);
+  await cr.comment(issue, rec ? appendAuditBlock(text, rec) : text);
+}
+
+/** The Evidence record of one remediation outcome, or null when the caller wired no audit sink. */
+function record(
+  deps: OpenRemediationPrDeps,
+  input: OpenRemediationPrInput,
+  action: string,
+  reason: string,
+  outcome: AuditOutcome,
+  more: {
+    plan?: RemediationPlan;
+    planHash?: string;
+    branch?: string;
+    shas?: Record<string, string>;
+    inputs?: Record<string, unknown>;
+  } = {},
+): AuditEntry | null {
+  const audit = deps.audit;
+  if (!audit) return null;
+  const { plan } = more;
+  return {
+    v: 1,
+    at: new Date(audit.clock.now()).toISOString(),
+    actor: { kind: "bot", login: deps.bot.login },
+    action,
+    reason: reason.slice(0, 4000),
+    ...(audit.deliveryId ? { deliveryId: audit.deliveryId } : {}),
+    incidentKey: input.incident.key,
+    ...(plan ? { runbook: { id: plan.runbook.id, version: plan.runbook.version } } : {}),
+    subject: { kind: "issue", repo: audit.repo, number: input.incident.number },
+    // Only real commit SHAs (a fake or abbreviated-by-name revision stays out rather than failing the run).
+    shas: Object.fromEntries(Object.entries(more.shas ?? {}).filter(([, v]) => /^[0-9a-f]{7,64}$/.test(v))),
+    inputs: {
+      requester: input.requester,
+      mode: input.mode ?? "create-or-update",
+      ...(plan
+        ? {
+            target: plan.target,
+            risk: plan.risk.level,
+            approvals: plan.approvals.reasons,
+            changes: plan.changes.map((c) => c.path),
+            imperativeSteps: plan.steps.length,
+          }
+        : {}),
+      ...(more.planHash ? { planHash: more.planHash } : {}),
+      ...(more.branch ? { branch: more.branch } : {}),
+      ...more.inputs,
+    },
+    outcome: outcome.detail ? { ...outcome, detail: outcome.detail.slice(0, 2000) } : outcome,
+  };
+}
+
+function emit(deps: OpenRemediationPrDeps, rec: AuditEntry | null): void {
+  if (rec) deps.audit?.sink.record(rec);
 }
 
 function openedNotice(ctx: WriteContext, number: number, url: string): RemediationNotice {

@@ -1,7 +1,9 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BlobCache } from "../../src/adapters/github/repo-snapshot.js";
+import { createMemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
 import { parseRemediationMarker } from "../../src/core/approval/remediation-marker.js";
+import { parseAuditBlock } from "../../src/core/audit/audit-block.js";
 import { parseMarker } from "../../src/core/markdown/parse-marker.js";
 import { openRemediationPr } from "../../src/workflows/open-remediation-pr.js";
 import { FakeGitHub, type LoggedRequest } from "../fixtures/github/fake-github.js";
@@ -375,5 +377,106 @@ describe("openRemediationPr over the GitHub API", () => {
       mode: "update-only",
     });
     expect(res).toMatchObject({ kind: "updated", number: 100 });
+  });
+});
+
+describe("openRemediationPr audit records", () => {
+  const audited = (over: Parameters<typeof githubDeps>[0] = {}) => {
+    const sink = createMemoryAuditSink();
+    const deps = githubDeps({
+      audit: {
+        sink,
+        clock: { now: () => Date.parse("2026-11-27T12:00:00Z") },
+        repo: "acme/gitops",
+        deliveryId: "d-5",
+      },
+      ...over,
+    });
+    return { sink, deps };
+  };
+
+  it("an opened PR: one record, the same block ending the PR body and the incident comment", async () => {
+    const { sink, deps } = audited();
+    const res = await run(deps, "alice");
+    const branch = (res as { branch: string }).branch;
+    const [, , , pull, comment] = gh.writes();
+    const record = {
+      v: 1,
+      at: "2026-11-27T12:00:00.000Z",
+      actor: { kind: "bot", login: "gitops-medic[bot]" },
+      action: "remediation.opened",
+      reason: "runbook crashloop-rollback planned 1 change(s) for Deployment shop/checkout",
+      deliveryId: "d-5",
+      incidentKey: "KubePodCrashLooping/shop/checkout",
+      runbook: { id: "crashloop-rollback", version: "3b18e512dba79e4c8300dd08aeb37f8e728b8dad" },
+      subject: { kind: "issue", repo: "acme/gitops", number: 42 },
+      shas: { base: gh.refs.get("main")!, head: gh.refs.get(branch)! },
+      inputs: {
+        requester: "alice",
+        mode: "create-or-update",
+        target: "Deployment shop/checkout",
+        risk: "safe",
+        approvals: expect.any(Array),
+        changes: ["apps/checkout/deployment.yaml"],
+        imperativeSteps: 0,
+        planHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$|^[0-9a-f]{64}$/),
+        branch,
+      },
+      outcome: { status: "ok", detail: `PR opened on ${branch}` },
+    };
+    expect(sink.records).toEqual([record]);
+    const prBody = (pull!.body as { body: string }).body;
+    const commentBody = (comment!.body as { body: string }).body;
+    expect(parseAuditBlock(prBody)).toEqual({ ok: true, record: sink.records[0] });
+    expect(parseAuditBlock(commentBody)).toEqual({ ok: true, record: sink.records[0] });
+    // The remediation marker the approval gate reads is still found (the block cannot forge another).
+    expect(parseRemediationMarker(prBody)).toMatchObject({ ok: true, marker: { requester: "alice" } });
+  });
+
+  it("a person's push: stopped and recorded, block on the PR comment; later runs are recorded as skipped", async () => {
+    const { branch } = (await run()) as { branch: string };
+    gh.pushAsHuman(branch, { "apps/checkout/deployment.yaml": "# mine\n" });
+    gh.log.length = 0;
+    const { sink, deps } = audited({ plan: rollbackPlanner("1.3.9") });
+    await run(deps);
+    expect(sink.records).toEqual([
+      expect.objectContaining({
+        action: "remediation.stopped",
+        outcome: { status: "refused", detail: "human-pushed" },
+        inputs: expect.objectContaining({ pullRequest: 100, branch }),
+      }),
+    ]);
+    expect(parseAuditBlock((gh.writes()[0]!.body as { body: string }).body)).toEqual({
+      ok: true,
+      record: sink.records[0],
+    });
+    gh.log.length = 0;
+    await run(deps);
+    expect(sink.records[1]).toMatchObject({
+      action: "remediation.stopped",
+      outcome: { status: "skipped", detail: "hands-off" },
+    });
+    expect(gh.writes()).toEqual([]);
+  });
+
+  it("no plan: a not-planned record, nothing written", async () => {
+    const { sink, deps } = audited({ plan: async () => ({ ok: false, reason: "no runbook matched" }) });
+    await run(deps);
+    expect(sink.records).toEqual([
+      {
+        v: 1,
+        at: "2026-11-27T12:00:00.000Z",
+        actor: { kind: "bot", login: "gitops-medic[bot]" },
+        action: "remediation.not-planned",
+        reason: "no runbook matched",
+        deliveryId: "d-5",
+        incidentKey: "KubePodCrashLooping/shop/checkout",
+        subject: { kind: "issue", repo: "acme/gitops", number: 42 },
+        shas: {},
+        inputs: { requester: null, mode: "create-or-update" },
+        outcome: { status: "skipped" },
+      },
+    ]);
+    expect(gh.writes()).toEqual([]);
   });
 });
