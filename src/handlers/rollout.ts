@@ -19,14 +19,18 @@ import { createGitHubRevertHistory } from "../adapters/github/revert-history.js"
 import { createGitHubTeamDirectory, createTeamMembershipCache } from "../adapters/github/team-membership.js";
 import { createWriteQueue } from "../adapters/github/write-queue.js";
 import { createClusterOperations } from "../adapters/kubernetes/create-cluster-operations.js";
+import { createKubernetesCluster } from "../adapters/kubernetes/create-kubernetes-cluster.js";
 import { loadKubeConfig } from "../adapters/kubernetes/load-kube-config.js";
 import type { AppDeps } from "../app-deps.js";
 import { parseRemediationMarker } from "../core/approval/remediation-marker.js";
+import { loadMedicConfig } from "../core/config/medic-config.js";
 import { RolloutConfig } from "../core/config/sections/rollout.js";
 import { escapeMarkdown } from "../core/markdown/escape-markdown.js";
 import { renderMarker } from "../core/markdown/render-marker.js";
 import { parseRevertMarker } from "../core/rollout/revert-marker.js";
 import { STEP_RISK } from "../core/runbook/runbook.js";
+import { diagnoseIncident } from "../workflows/diagnose-incident.js";
+import type { Cluster } from "../workflows/ports/cluster.js";
 import type { ActionContext, ActionResult, CommandActions } from "../workflows/ports/commands.js";
 import {
   type ArgoReader,
@@ -53,6 +57,8 @@ export interface RolloutOptions {
   ops?: ClusterOperations | null;
   /** Print imperative steps instead of running them. */
   dryRun?: boolean;
+  /** Read-only cluster facts for `/diagnose`; default from the same kube config. */
+  cluster?: Cluster | null;
 }
 
 /**
@@ -65,7 +71,7 @@ export function registerRollout(
   app: Probot,
   deps: AppDeps,
   opts: RolloutOptions = {},
-): Required<Pick<CommandActions, "abort" | "retry" | "promote">> {
+): Required<Pick<CommandActions, "abort" | "retry" | "promote" | "diagnose">> {
   const template = readFileSync(new URL("../../templates/revert-pr.md", import.meta.url), "utf8");
   const kube = opts.kubeConfig !== undefined ? opts.kubeConfig : defaultKubeConfig(deps, opts.argo, opts.ops);
   const argo =
@@ -420,7 +426,74 @@ export function registerRollout(
       { command: name, full, actor: ctx.actor, repo: `${ctx.owner}/${ctx.repo}`, number: ctx.number },
     );
   };
+  const diagnosisTemplate = readFileSync(
+    new URL("../../templates/diagnosis-comment.md", import.meta.url),
+    "utf8",
+  );
+  const cluster =
+    opts.cluster !== undefined
+      ? opts.cluster
+      : kube
+        ? createKubernetesCluster(kube, { logger: deps.logger, ...(argo ? { argo } : {}) })
+        : null;
+  const diagnose = async (ctx: ActionContext): Promise<ActionResult> => {
+    const appOctokit = await app.auth();
+    const { data: inst } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", {
+      owner: ctx.owner,
+      repo: ctx.repo,
+    });
+    const octokit = (await app.auth(inst.id)) as GitHubOctokit;
+    const botLogin = await resolveBotLogin(app);
+    const queue = createWriteQueue({
+      budget: deps.writeBudget,
+      scope: `installation:${inst.id}`,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+    const tracker = createGitHubIncidentTracker({
+      octokit,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      queue,
+      logger: deps.logger,
+      botLogin,
+    });
+    const issue = (await tracker.listOpen()).find((i) => i.number === ctx.number);
+    if (!issue?.incident)
+      return { ok: false, message: "this issue is not an open incident the bot can read" };
+    const fromRepo = await loadRepoConfig({
+      config: (async (file: string) => {
+        const { config, files } = await octokit.config.get({
+          owner: ctx.owner,
+          repo: ctx.repo,
+          path: `.github/${file}`,
+        });
+        return files.some((f) => f.config !== null) ? config : null;
+      }) as Context["config"],
+    });
+    // Read-only facts: a broken config falls back to the defaults (medic/config reports the error).
+    const loaded = fromRepo.ok ? fromRepo : loadMedicConfig({});
+    if (!loaded.ok) throw new Error("default medic config does not load");
+    const res = await diagnoseIncident(
+      {
+        cluster,
+        tracker,
+        config: loaded.config,
+        template: diagnosisTemplate,
+        clock: deps.clock,
+        logger: deps.logger,
+      },
+      { incident: issue.incident, issueNumber: issue.number },
+    );
+    return {
+      ok: true,
+      message: res.clusterKnown
+        ? "diagnosis posted"
+        : "diagnosis posted (cluster facts unavailable: see the comment)",
+    };
+  };
   return {
+    diagnose,
     abort: (ctx) => command(ctx, "abort", false),
     retry: (ctx) => command(ctx, "retry", false),
     promote: (ctx, inv) => command(ctx, "promote", inv.args.full),

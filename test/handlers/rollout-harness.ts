@@ -3,6 +3,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { createArgoReader } from "../../src/adapters/argo/create-argo-reader.js";
 import { createClusterOperations } from "../../src/adapters/kubernetes/create-cluster-operations.js";
+import { createKubernetesCluster } from "../../src/adapters/kubernetes/create-kubernetes-cluster.js";
 import { kubeConfigFor } from "../../src/adapters/kubernetes/load-kube-config.js";
 import { formatRemediationMarker } from "../../src/core/approval/remediation-marker.js";
 import type { Incident } from "../../src/core/incident/incident.js";
@@ -342,6 +343,7 @@ export async function createRolloutHarness(
       h.actions = registerRollout(app, deps, {
         argo: createArgoReader(kubeConfigFor(K8S), { logger }),
         ops: createClusterOperations(kubeConfigFor(K8S)),
+        cluster: createKubernetesCluster(kubeConfigFor(K8S), { logger }),
         scheduler: h.sched.scheduler,
         pollIntervalMs: 10_000,
       });

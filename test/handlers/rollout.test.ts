@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatRemediationMarker } from "../../src/core/approval/remediation-marker.js";
@@ -414,5 +415,78 @@ describe("imperative steps declared by a merged remediation", () => {
       .find((b) => b.includes("Imperative steps after the merge"));
     expect(report).toContain("approval gate is not satisfied");
     expect(report).not.toContain("cordoned");
+  });
+});
+
+describe("/diagnose", () => {
+  const ctx = { owner: "acme", repo: "gitops", number: 42, place: "issue" as const, actor: "alice" };
+  const invocation = { name: "diagnose", args: {}, line: 1, text: "/diagnose" } as never;
+
+  it("posts the crash-looping pod's state, revisions, events and redacted log tail", async () => {
+    const h = await createRolloutHarness();
+    h.incident = {
+      ...h.incident,
+      labels: { alertname: "KubePodCrashLooping", namespace: "shop", pod: "checkout-7d9f8b6c5-x2x9q" },
+    };
+    const pod = JSON.parse(
+      readFileSync(new URL("../fixtures/kubernetes/pod.crashloop.json", import.meta.url), "utf8"),
+    );
+    // Everything the facts gathering may ask: the pod, its owners, events, log; other reads answer 404.
+    nock("https://k8s.test:6443")
+      .persist()
+      .get("/api/v1/namespaces/shop/pods/checkout-7d9f8b6c5-x2x9q")
+      .reply(200, pod)
+      .get("/api/v1/namespaces/shop/pods/checkout-7d9f8b6c5-x2x9q/log")
+      .query(true)
+      .reply(200, "boot\npassword=hunter2\nFATAL out of memory\n", { "content-type": "text/plain" })
+      .get(/\/api\/v1\/namespaces\/shop\/events/)
+      .query(true)
+      .reply(200, {
+        items: [
+          {
+            metadata: { name: "e" },
+            involvedObject: { kind: "Pod", name: "checkout-7d9f8b6c5-x2x9q" },
+            type: "Warning",
+            reason: "BackOff",
+            message: "Back-off restarting failed container",
+            count: 12,
+          },
+        ],
+      })
+      .get(/.*/)
+      .query(true)
+      .reply(404, { kind: "Status", code: 404 });
+    const res = await h.actions.diagnose(ctx, invocation);
+    expect(res.ok).toBe(true);
+    const body = h.fake.comments
+      .get(42)!
+      .map((c) => c.body)
+      .find((b) => b.includes("Diagnosis"))!;
+    expect(body).toContain("CrashLoopBackOff");
+    expect(body).toContain("OOMKilled (exit 137)");
+    expect(body).toContain("BackOff ×12");
+    expect(body).toContain("FATAL out of memory");
+    expect(body).not.toContain("hunter2");
+  });
+
+  it("API down ⇒ the comment says the cluster facts are unavailable", async () => {
+    const h = await createRolloutHarness();
+    h.incident = {
+      ...h.incident,
+      labels: { alertname: "KubePodCrashLooping", namespace: "shop", pod: "checkout-x" },
+    };
+    h.k8sFault = 403;
+    nock("https://k8s.test:6443").persist().get(/.*/).query(true).reply(403, { kind: "Status", code: 403 });
+    const res = await h.actions.diagnose(ctx, invocation);
+    expect(res).toEqual({
+      ok: true,
+      message: "diagnosis posted (cluster facts unavailable: see the comment)",
+    });
+    const body = h.fake.comments
+      .get(42)!
+      .map((c) => c.body)
+      .find((b) => b.includes("Diagnosis"))!;
+    expect(body).toContain("cluster facts unavailable");
+    expect(body).toContain("403 Forbidden");
   });
 });
