@@ -22,6 +22,9 @@ import { parseManualIncident } from "../core/incident/parse-manual-incident.js";
 import { REMEDIATION_BRANCH_PREFIX } from "../core/remediation/build-remediation-branch.js";
 import { decideAutoMerge } from "../core/remediation/decide-auto-merge.js";
 import type { RunbookRegistry, RunbookSource } from "../core/runbook/build-runbook-registry.js";
+import type { AppendTimelineResult, TimelineNote } from "../workflows/append-incident-timeline.js";
+import type { IncidentHooks } from "../workflows/incident-hooks.js";
+import { matchIncidentRunbook } from "../workflows/match-incident-runbook.js";
 import type { OpenRemediationPrResult } from "../workflows/open-remediation-pr.js";
 import type { Cluster } from "../workflows/ports/cluster.js";
 import type { ActionResult, CommandActions } from "../workflows/ports/commands.js";
@@ -44,6 +47,11 @@ export interface RemediationOptions {
   cluster?: Cluster | null;
   /** Bundled runbooks (tests); the package's `runbooks/` folder by default. */
   bundledRunbooks?: readonly RunbookSource[];
+  /**
+   * Adds a line to the incident's timeline (the incident runtime's `appendTimeline`); without it a PR
+   * is linked by its comment on the incident only.
+   */
+  appendTimeline?(key: string, note: TimelineNote, repo: string): Promise<AppendTimelineResult>;
 }
 
 /**
@@ -56,7 +64,7 @@ export function registerRemediation(
   app: Probot,
   deps: AppDeps,
   opts: RemediationOptions = {},
-): Required<Pick<CommandActions, "remediate">> {
+): Required<Pick<CommandActions, "remediate">> & Required<Pick<IncidentHooks, "matchRunbook">> {
   const cache = new BlobCache();
   const registryCache = new Map<string, Promise<RunbookRegistry>>();
   // Versions of manifests at past commits, for rollbacks: immutable, so shared by every delivery.
@@ -116,6 +124,20 @@ export function registerRemediation(
           logger: deps.logger,
           template,
           bot: { login: botLogin },
+          ...(opts.appendTimeline
+            ? {
+                recordTimeline: async (detail: string, url: string) => {
+                  const res = await opts.appendTimeline!(
+                    incident.key,
+                    { at: deps.clock.now(), kind: "remediation", text: detail, url },
+                    `${repo.owner}/${repo.repo}`,
+                  ).catch((err: Error) => ({ ok: false as const, reason: err.message }));
+                  // The PR and its comment stand either way; a missing line is logged, not retried.
+                  if (!res.ok)
+                    deps.logger.info({ key: incident.key, reason: res.reason }, "no timeline entry");
+                },
+              }
+            : {}),
           // The kill switch: the dashboard's "pause all automation" box, cached briefly per repository.
           automation: createGitHubAutomationSwitch(
             createGitHubDashboardStore({
@@ -153,6 +175,13 @@ export function registerRemediation(
     const issue = payload.issue as IssueLike;
     if (issue.pull_request || !labelNames(issue).includes(INCIDENT_LABEL) || !runbookLabel(issue)) return;
     if (payload.action === "labeled" && !payload.label?.name.startsWith("runbook:")) return;
+    // The bot labels its own incident issues only while opening or reopening them, and GitHub delivers
+    // the `opened`/`reopened` event of that same write: that one triggers, this copy would be a second.
+    // (Our label on a person's issue — a manual incident — is the only trigger there, so it counts.)
+    if (payload.action === "labeled" && payload.sender.type === "Bot") {
+      const botLogin = await resolveBotLogin(app);
+      if (payload.sender.login === botLogin && issue.user?.login === botLogin) return;
+    }
     // The bot rewrites its own incident bodies on every notification; only a person's edit counts.
     if (payload.action === "edited" && payload.sender.type === "Bot") return;
     const mode = payload.action === "edited" ? "update-only" : "create-or-update";
@@ -230,7 +259,39 @@ export function registerRemediation(
     return p;
   };
 
+  /**
+   * The incident flow's `matchRunbook` hook: the runbook the planner will choose, from the runbooks on
+   * the repository's default branch and its `.github/medic.yml`, so the issue opens with `runbook:<id>`.
+   */
+  const matchRunbook = async (incident: Incident, where: { repo: string }) => {
+    const [owner, name] = where.repo.split("/") as [string, string];
+    const { id: installation, octokit } = await installationOctokit(owner, name);
+    const loaded = await loadRepoConfig(configReader(octokit, owner, name));
+    if (!loaded.ok) return { id: null, reason: describeConfigError(loaded) };
+    const { data: repository } = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo: name });
+    const queue = createWriteQueue({
+      budget: deps.writeBudget,
+      scope: `installation:${installation}`,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+    const git = createGitHubGitData(octokit, { owner, repo: name }, queue.run.bind(queue));
+    return matchIncidentRunbook(
+      {
+        defaultBranch: createGitHubRepoSnapshot(git, repository.default_branch, cache),
+        bundledRunbooks: await runbooks(),
+        registryCache,
+        config: loaded.config,
+        cluster: opts.cluster ?? null,
+        clock: deps.clock,
+        logger: deps.logger,
+      },
+      incident,
+    );
+  };
+
   return {
+    matchRunbook,
     remediate: async (ctx, invocation): Promise<ActionResult> => {
       const { id: installation, octokit } = await installationOctokit(ctx.owner, ctx.repo);
       const [{ data: repository }, { data: issue }] = await Promise.all([
@@ -247,10 +308,7 @@ export function registerRemediation(
           message: `#${ctx.number} is not an incident issue (no \`${INCIDENT_LABEL}\` label).`,
         };
       }
-      const config = {
-        config: async (name: string) =>
-          (await octokit.config.get({ owner: ctx.owner, repo: ctx.repo, path: `.github/${name}` })).config,
-      } as unknown as Pick<Context, "config">;
+      const config = configReader(octokit, ctx.owner, ctx.repo);
       const res = await remediate(
         octokit,
         { owner: ctx.owner, repo: ctx.repo, defaultBranch: repository.default_branch, installation },
@@ -282,6 +340,14 @@ function describeResult(res: OpenRemediationPrResult | { kind: "skipped"; messag
     case "skipped":
       return { ok: false, message: `No remediation pull request: ${res.message}` };
   }
+}
+
+/** `context.config` for a repository outside a webhook (Probot's config plugin on the installation octokit). */
+function configReader(octokit: GitHubOctokit, owner: string, repo: string): Pick<Context, "config"> {
+  return {
+    config: async (name: string) =>
+      (await octokit.config.get({ owner, repo, path: `.github/${name}` })).config,
+  } as unknown as Pick<Context, "config">;
 }
 
 function labelNames(issue: IssueLike): string[] {

@@ -1,5 +1,8 @@
 import type { Incident } from "../core/incident/incident.js";
 
+/** What the runbook matcher found: a runbook id, or none and why. */
+export type RunbookAnswer = { id: string } | { id: null; reason: string };
+
 /** Where an incident issue lives. */
 export interface IncidentIssueRef {
   repo: string;
@@ -13,10 +16,12 @@ export interface IncidentIssueRef {
  */
 export interface IncidentHooks {
   /**
-   * The id of the approved runbook that matches the incident, or null. Called before an issue is opened or
-   * reopened; the id becomes the `runbook:<id>` label. A throw is logged and treated as no match.
+   * The id of the approved runbook that matches the incident, or null — or `{ id: null, reason }` to say
+   * why none did (shown in the issue body). Called before an issue is opened or reopened, with the
+   * repository (`owner/name`) the issue lives in; the id becomes the `runbook:<id>` label. A throw is
+   * logged and treated as no match.
    */
-  matchRunbook?(incident: Incident): Promise<string | null>;
+  matchRunbook?(incident: Incident, where: { repo: string }): Promise<string | null | RunbookAnswer>;
   /** After an issue was opened or reopened (diagnosis, remediation PR). A throw is logged only. */
   onOpened?(incident: Incident, issue: IncidentIssueRef): Promise<void>;
   /** After an incident resolved. A throw is logged only. */

@@ -32,7 +32,8 @@ export async function openManualIncident(
   let runbookId: string | null = null;
   if (problems.length === 0 && deps.hooks?.matchRunbook) {
     try {
-      runbookId = await deps.hooks.matchRunbook(incident);
+      const answer = await deps.hooks.matchRunbook(incident, { repo: deps.tracker.repo });
+      runbookId = typeof answer === "string" ? answer : (answer?.id ?? null);
     } catch (err) {
       deps.logger.error({ key: incident.key, error: (err as Error).message }, "runbook matcher failed");
     }

@@ -207,10 +207,11 @@ function limitField(kind: string, message: string): string {
   return m ? `limits.${m[1]}` : "limits";
 }
 
-async function gatherFacts(
+/** Read-only cluster facts for the incident's target (exported for matching at issue open). */
+export async function gatherFacts(
   incident: Incident,
   config: MedicConfig,
-  deps: PlanRemediationDeps,
+  deps: Pick<PlanRemediationDeps, "cluster" | "logger">,
   now: number,
 ): Promise<PlanFacts> {
   const facts = emptyPlanFacts(now);

@@ -1,8 +1,8 @@
 import type { MedicConfig } from "../core/config/medic-config.js";
 import type { Incident } from "../core/incident/incident.js";
 import { parseQuarantine, QUARANTINE_PATH, quarantinedImages } from "../core/rollout/quarantine.js";
-import type { RunbookRegistry, RunbookSource } from "../core/runbook/build-runbook-registry.js";
-import { loadRunbookRegistry } from "./load-runbook-registry.js";
+import type { RunbookSource } from "../core/runbook/build-runbook-registry.js";
+import { loadCachedRunbookRegistry, type RegistryCache } from "./load-cached-runbook-registry.js";
 import {
   type IncidentRef,
   type OpenRemediationPrDeps,
@@ -31,7 +31,7 @@ export interface ProposeRemediationDeps
    * Parsed runbooks by default-branch revision: runbooks are read from one commit, so the parse of that
    * commit's runbooks can be reused until the branch moves (optional; the handler keeps a small one).
    */
-  registryCache?: Map<string, Promise<RunbookRegistry>>;
+  registryCache?: RegistryCache;
   cluster: Cluster | null;
   /**
    * The repository's history from a commit (the base snapshot's, so history and files are one
@@ -64,7 +64,7 @@ export async function proposeRemediation(
   const plan = async (repo: BaseSnapshot): Promise<PlanOutcome> => {
     // 1.
     const runbookRepo = deps.openDefaultSnapshot ? deps.openDefaultSnapshot() : repo;
-    const registry = await cachedRegistry(deps, runbookRepo);
+    const registry = await loadCachedRunbookRegistry(deps.bundledRunbooks, runbookRepo, deps.registryCache);
     // Images a reverted rollout quarantined, from the default branch like runbooks: never rolled forward to.
     const quarantine = parseQuarantine(await runbookRepo.readFile(QUARANTINE_PATH));
     if (!quarantine.ok) {
@@ -105,19 +105,4 @@ export async function proposeRemediation(
       ...(input.mode ? { mode: input.mode } : {}),
     },
   );
-}
-
-/** Keeps the last few registries (one per default-branch commit); a failed load is not kept. */
-async function cachedRegistry(deps: ProposeRemediationDeps, repo: BaseSnapshot): Promise<RunbookRegistry> {
-  const cache = deps.registryCache;
-  if (!cache) return loadRunbookRegistry(deps.bundledRunbooks, repo);
-  const key = `${repo.name}@${await repo.revision()}`;
-  let p = cache.get(key);
-  if (!p) {
-    p = loadRunbookRegistry(deps.bundledRunbooks, repo);
-    p.catch(() => cache.delete(key));
-    cache.set(key, p);
-    while (cache.size > 16) cache.delete(cache.keys().next().value!);
-  }
-  return p;
 }

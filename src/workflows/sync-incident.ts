@@ -114,7 +114,7 @@ export async function syncIncident(
   // 2. Write.
   let e: IndexEntry;
   if (plan.action === "open") {
-    inc.runbookId = (await matchRunbook(deps, inc)) ?? inc.runbookId;
+    inc.runbookId = (await matchRunbook(deps, inc, index.repo)) ?? inc.runbookId;
     const draft = renderIncidentIssue(inc, deps.templates, renderOpts(resolved));
     // Reserve the slot before the request, so concurrent opens cannot overshoot the hourly limit.
     index.openedAt.push(now);
@@ -144,7 +144,8 @@ export async function syncIncident(
     deps.logger.info({ repo: index.repo, key, issue: issue.number }, "incident issue opened");
   } else {
     e = { ...entry!, incident: inc };
-    if (plan.action === "reopen") inc.runbookId = (await matchRunbook(deps, inc)) ?? inc.runbookId;
+    if (plan.action === "reopen")
+      inc.runbookId = (await matchRunbook(deps, inc, index.repo)) ?? inc.runbookId;
     if (plan.action === "defer") {
       e.dirty = true;
       index.set(e);
@@ -244,12 +245,22 @@ async function postComment(
   e.lastCommentAt = now;
 }
 
-async function matchRunbook(deps: IncidentWorkflowDeps, inc: Incident): Promise<string | undefined> {
+/** Asks the matcher hook; a miss with a reason is kept on the incident for the body (`runbookNote`). */
+async function matchRunbook(
+  deps: IncidentWorkflowDeps,
+  inc: Incident,
+  repo: string,
+): Promise<string | undefined> {
   if (!deps.hooks?.matchRunbook) return undefined;
   try {
-    return (await deps.hooks.matchRunbook(inc)) ?? undefined;
+    const answer = await deps.hooks.matchRunbook(inc, { repo });
+    const id = typeof answer === "string" ? answer : (answer?.id ?? null);
+    if (id) delete inc.runbookNote;
+    else if (answer && typeof answer === "object" && "reason" in answer) inc.runbookNote = answer.reason;
+    return id ?? undefined;
   } catch (err) {
     deps.logger.error({ key: inc.key, error: (err as Error).message }, "runbook matcher failed");
+    inc.runbookNote = "the runbook matcher failed; see the app's log";
     return undefined;
   }
 }

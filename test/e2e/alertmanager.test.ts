@@ -148,7 +148,12 @@ receivers:
   }, 60_000);
 
   afterAll(async () => {
-    am?.kill("SIGTERM");
+    // Wait for it to exit: it writes its data directory while shutting down, racing the rm below.
+    if (am && am.exitCode === null) {
+      const exited = new Promise((r) => am!.once("exit", r));
+      am.kill("SIGTERM");
+      await exited;
+    }
     await server?.stop(2_000);
     nock.emitter.removeAllListeners("no match");
     nock.cleanAll();
@@ -201,6 +206,21 @@ receivers:
         return true;
       })
       .reply(200, {});
+    // The runbook matcher (remediation) before the issue opens: config, default branch, runbooks there.
+    const matcher = nock(GH)
+      .get(`${REPO}/installation`)
+      .reply(200, { id: 42 })
+      .get(`${REPO}/contents/.github%2Fmedic.yml`)
+      .reply(404, { message: "Not Found" })
+      .get("/repos/acme/.github/contents/.github%2Fmedic.yml")
+      .reply(404, { message: "Not Found" })
+      .get(REPO)
+      .reply(200, { default_branch: "main" })
+      .get(`${REPO}/git/ref/heads/main`)
+      .reply(200, { object: { sha: "c0ffee", type: "commit" } })
+      .get(`${REPO}/git/trees/c0ffee`)
+      .query({ recursive: "1" })
+      .reply(200, { sha: "7ree", tree: [], truncated: false });
 
     const labels = {
       alertname: "KubePodCrashLooping",
@@ -231,7 +251,11 @@ receivers:
     await new Promise((r) => setTimeout(r, 5_000));
     expect(created).toHaveLength(1);
     expect(created[0]?.["title"]).toBe("KubePodCrashLooping in shop/checkout");
-    expect(created[0]?.["labels"]).toEqual(["incident", "severity:warning"]);
+    // The bundled crashloop-rollback runbook matches on the alert alone: the issue opens labelled with it
+    // (the remediation handler then reacts to GitHub's `issues.opened` for it).
+    expect(created[0]?.["labels"]).toEqual(["incident", "severity:warning", "runbook:crashloop-rollback"]);
+    expect(created[0]?.["body"]).toContain("| **Runbook** | `runbook:crashloop-rollback` |");
+    expect(matcher.isDone()).toBe(true);
     expect(parseMarker(created[0]?.["body"] as string, "incident")).toBe("KubePodCrashLooping/shop/checkout");
     expect(created[0]?.["body"]).toContain("Pod is crash looping. @&#8203;oncall &lt;b&gt;now&lt;/b&gt;");
 

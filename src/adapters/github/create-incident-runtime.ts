@@ -6,6 +6,11 @@ import { IncidentsConfig } from "../../core/config/sections/incidents.js";
 import type { AlertmanagerPayload } from "../../core/incident/alertmanager.js";
 import type { IncidentTemplates } from "../../core/incident/incident-templates.js";
 import { parseDuration } from "../../core/util/duration.js";
+import {
+  type AppendTimelineResult,
+  appendIncidentTimeline,
+  type TimelineNote,
+} from "../../workflows/append-incident-timeline.js";
 import type { IncidentWorkflowDeps, ResolvedIncidentsConfig } from "../../workflows/incident-deps.js";
 import type { IncidentHooks } from "../../workflows/incident-hooks.js";
 import { createIncidentIndex, type IncidentIndex } from "../../workflows/incident-index.js";
@@ -237,6 +242,18 @@ export function createIncidentRuntime(opts: IncidentRuntimeOptions) {
     drain: () => work.idle(),
     get backlog(): number {
       return work.size;
+    },
+    /**
+     * Adds a line to an incident's timeline (remediation PRs, rollout states): under the key's lock, the
+     * body re-read, through the write queue. `repo` defaults to `INCIDENT_REPO`.
+     */
+    appendTimeline(
+      key: string,
+      note: TimelineNote,
+      repo: string = deps.env.INCIDENT_REPO ?? "",
+    ): Promise<AppendTimelineResult> {
+      if (!repo) return Promise.resolve({ ok: false, reason: "INCIDENT_REPO is not set" });
+      return appendIncidentTimeline(workflowDeps, repo, key, note);
     },
     /** Follows an incident issue a person closed or reopened, if its repository is indexed. */
     async markIssueState(

@@ -51,7 +51,11 @@ export type TimelineEvent =
   | "severity-raised"
   | "resolved"
   | "reopened"
-  | "recurred";
+  | "recurred"
+  /** A remediation PR was opened, updated or merged (written by the remediation flow). */
+  | "remediation"
+  /** A rollout changed state: Progressing, Degraded, Healthy, reverted (written by the rollout watch). */
+  | "rollout";
 
 export interface TimelineEntry {
   /** RFC 3339. */
@@ -59,6 +63,8 @@ export interface TimelineEntry {
   event: TimelineEvent;
   /** Plain text (escaped when rendered). */
   detail: string;
+  /** A link for the entry (a PR, a deployment); only plain http(s) URLs are rendered. */
+  url?: string;
 }
 
 /** An incident: signals grouped under one incident key. */
@@ -92,6 +98,8 @@ export interface Incident {
   signalOverflow?: number;
   /** Id of the runbook that matched (adds the `runbook:<id>` label), set by the runbook matcher hook. */
   runbookId?: string;
+  /** Why no runbook matched (or the matcher could not tell), shown in the body instead of a label. */
+  runbookNote?: string;
   /** Issue number of the earlier incident this one recurs (opened after the reopen window). */
   previousIssue?: number;
   /** Incident issue number once one exists. */

@@ -62,7 +62,11 @@ export function renderIncidentIssue(
     resolvedAt: inc.status === "resolved" ? time(inc.resolvedAt) : "—",
     lastSeenAt: time(inc.lastSeenAt),
     notifications: String(inc.notifications ?? 0),
-    runbook: inc.runbookId ? `\`runbook:${escapeMarkdown(inc.runbookId, 50)}\`` : "none matched",
+    runbook: inc.runbookId
+      ? `\`runbook:${escapeMarkdown(inc.runbookId, 50)}\``
+      : inc.runbookNote
+        ? `none matched: ${escapeMarkdown(inc.runbookNote, 300)}`
+        : "none matched",
     previous: inc.previousIssue !== undefined ? `\nRecurrence of #${inc.previousIssue}.\n` : "",
     summary: escapeMarkdown(root?.annotations["summary"] ?? root?.annotations["message"] ?? inc.title, 500),
     description: quote(root?.annotations["description"]),
@@ -145,7 +149,10 @@ function targetOf(s: Signal): string {
 /** The timeline as a table (escaped details). */
 export function renderTimeline(entries: readonly TimelineEntry[], dropped = 0): string {
   if (entries.length === 0) return "No events yet.";
-  const rows = entries.map((e) => `| ${time(e.at)} | ${e.event} | ${escapeMarkdown(e.detail, 300)} |`);
+  const rows = entries.map((e) => {
+    const url = safeUrl(e.url);
+    return `| ${time(e.at)} | ${e.event} | ${escapeMarkdown(e.detail, 300)}${url ? ` ([link](${url}))` : ""} |`;
+  });
   const note = dropped > 0 ? `\n\n${dropped} earlier entries not shown.` : "";
   return ["| Time | Event | Detail |", "|---|---|---|", ...rows].join("\n") + note;
 }
