@@ -141,10 +141,12 @@ export function registerDashboard(
     const issue = payload.issue;
     const repoName = `${payload.repository.owner.login}/${payload.repository.name}`;
     // Cheap exits: not the bot's dashboard, or a bot's edit (our own rewrites come back as edits too).
-    if (issue.user?.login !== botLogin || parseMarker(issue.body, DASHBOARD_MARKER_KIND) !== repoName) return;
+    if (issue.user?.login !== botLogin) return;
     if (payload.sender.type === "Bot" || payload.sender.login === botLogin) return;
     const from = payload.changes?.body?.from;
     if (typeof from !== "string") return;
+    // The bot's version decides: a person who deletes the marker in the same edit gets it rendered back.
+    if (parseMarker(from, DASHBOARD_MARKER_KIND) !== repoName) return;
     if (!(await deps.dedupe.firstSeen(`dashboard-edit:${context.id}`, 3_600_000))) return;
     const loaded = await loadRepoConfig(context);
     if (!loaded.ok) return;
