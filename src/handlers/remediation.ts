@@ -15,7 +15,7 @@ import { BlobCache, createGitHubRepoSnapshot } from "../adapters/github/repo-sna
 import { createWriteQueue } from "../adapters/github/write-queue.js";
 import { bundledRunbooksDir, readRunbookDir } from "../adapters/local/read-runbook-dir.js";
 import type { AppDeps } from "../app-deps.js";
-import { describeConfigError } from "../core/config/medic-config.js";
+import { describeConfigError, type MedicConfig } from "../core/config/medic-config.js";
 import type { Incident } from "../core/incident/incident.js";
 import { parseIncidentState } from "../core/incident/incident-state.js";
 import { parseManualIncident } from "../core/incident/parse-manual-incident.js";
@@ -26,6 +26,7 @@ import type { AppendTimelineResult, TimelineNote } from "../workflows/append-inc
 import type { IncidentHooks } from "../workflows/incident-hooks.js";
 import { matchIncidentRunbook } from "../workflows/match-incident-runbook.js";
 import type { OpenRemediationPrResult } from "../workflows/open-remediation-pr.js";
+import { discardAuditSink } from "../workflows/ports/audit-sink.js";
 import type { Cluster } from "../workflows/ports/cluster.js";
 import type { ActionResult, CommandActions } from "../workflows/ports/commands.js";
 import { proposeRemediation } from "../workflows/propose-remediation.js";
@@ -93,44 +94,71 @@ export function registerRemediation(
       deps.logger.warn({ issue: issue.number, field: loaded.field }, "remediation skipped: invalid config");
       return { kind: "skipped", message: describeConfigError(loaded) };
     }
-    const config_ = loaded.config;
+    const incidentRepo = `${repo.owner}/${repo.repo}`;
+    // Incidents may live in INCIDENT_REPO and manifests elsewhere (`remediation.repository`).
+    const target = await gitOpsTarget(loaded.config, { ...repo, octokit });
+    if (!target.ok) {
+      deps.logger.warn({ issue: issue.number, reason: target.message }, "remediation skipped");
+      return { kind: "skipped", message: target.message };
+    }
+    const cross = target.fullName !== incidentRepo;
+    const config_ = target.config;
     const queue = createWriteQueue({
       budget: deps.writeBudget,
-      scope: `installation:${repo.installation}`,
+      scope: `installation:${target.installation}`,
       clock: deps.clock,
       logger: deps.logger,
     });
     const write = queue.run.bind(queue);
-    const ref = { owner: repo.owner, repo: repo.repo };
-    const git = createGitHubGitData(octokit, ref, write);
-    const base = config_.remediation.baseBranch ?? repo.defaultBranch;
+    const ref = { owner: target.owner, repo: target.repo };
+    const git = createGitHubGitData(target.octokit, ref, write);
+    const base = config_.remediation.baseBranch ?? target.defaultBranch;
     const runbook = trigger.runbook ?? runbookLabel(issue);
+    // Notices for the incident go to its own repository (its installation's write queue).
+    let incidentComments: ReturnType<typeof createGitHubChangeRequests> | undefined;
+    if (cross) {
+      const iq = createWriteQueue({
+        budget: deps.writeBudget,
+        scope: `installation:${repo.installation}`,
+        clock: deps.clock,
+        logger: deps.logger,
+      });
+      const iw = iq.run.bind(iq);
+      const iref = { owner: repo.owner, repo: repo.repo };
+      incidentComments = createGitHubChangeRequests(octokit, iref, createGitHubGitData(octokit, iref, iw), iw);
+    }
     return deps.lock.withLock(`remediation:${repo.owner}/${repo.repo}:${incident.key}`, async () =>
       proposeRemediation(
         {
-          changeRequests: createGitHubChangeRequests(octokit, ref, git, write),
+          changeRequests: createGitHubChangeRequests(target.octokit, ref, git, write),
+          ...(incidentComments ? { incidentComments } : {}),
           openSnapshot: () => createGitHubRepoSnapshot(git, base, cache),
           openDefaultSnapshot:
-            base === repo.defaultBranch
+            base === target.defaultBranch
               ? null
-              : () => createGitHubRepoSnapshot(git, repo.defaultBranch, cache),
+              : () => createGitHubRepoSnapshot(git, target.defaultBranch, cache),
           bundledRunbooks: await runbooks(),
           registryCache,
           openHistory: (revision) =>
-            createGitHubGitOpsHistory(octokit, ref, { ref: revision, cache: historyCache }),
+            createGitHubGitOpsHistory(target.octokit, ref, { ref: revision, cache: historyCache }),
           config: config_,
           cluster: opts.cluster ?? null,
           clock: deps.clock,
           logger: deps.logger,
           template,
           bot: { login: botLogin },
+          audit: {
+            sink: deps.audit ?? discardAuditSink,
+            clock: deps.clock,
+            repo: target.fullName,
+          },
           ...(opts.appendTimeline
             ? {
                 recordTimeline: async (detail: string, url: string) => {
                   const res = await opts.appendTimeline!(
                     incident.key,
                     { at: deps.clock.now(), kind: "remediation", text: detail, url },
-                    `${repo.owner}/${repo.repo}`,
+                    incidentRepo,
                   ).catch((err: Error) => ({ ok: false as const, reason: err.message }));
                   // The PR and its comment stand either way; a missing line is logged, not retried.
                   if (!res.ok)
@@ -141,13 +169,13 @@ export function registerRemediation(
           // The kill switch: the dashboard's "pause all automation" box, cached briefly per repository.
           automation: createGitHubAutomationSwitch(
             createGitHubDashboardStore({
-              octokit,
+              octokit: target.octokit,
               repo: ref,
               queue,
               botLogin,
               label: config_.dashboard.label,
             }),
-            `${repo.owner}/${repo.repo}`,
+            target.fullName,
             pauseCacheFor(app),
             () => deps.clock.now(),
           ),
@@ -156,6 +184,7 @@ export function registerRemediation(
           incident,
           issue: {
             number: issue.number,
+            ...(cross ? { repo: incidentRepo } : {}),
             url: issue.html_url,
             title: issue.title,
             severity: incident.severity,
@@ -260,6 +289,65 @@ export function registerRemediation(
   };
 
   /**
+   * The repository remediation PRs go to for incidents filed in `here`: `remediation.repository` of
+   * here's `.github/medic.yml` when it names another one (then that repository's own file governs its
+   * PRs: base branch, labels, runbooks), else `here`. Not installed there / broken config ⇒ a reason.
+   */
+  async function gitOpsTarget(
+    hereConfig: MedicConfig,
+    here: { owner: string; repo: string; installation: number; octokit: GitHubOctokit; defaultBranch?: string },
+  ): Promise<
+    | {
+        ok: true;
+        owner: string;
+        repo: string;
+        fullName: string;
+        installation: number;
+        octokit: GitHubOctokit;
+        defaultBranch: string;
+        config: MedicConfig;
+      }
+    | { ok: false; message: string }
+  > {
+    const hereName = `${here.owner}/${here.repo}`;
+    const named = hereConfig.remediation.repository;
+    if (!named || named.toLowerCase() === hereName.toLowerCase()) {
+      const defaultBranch =
+        here.defaultBranch ??
+        (await here.octokit.request("GET /repos/{owner}/{repo}", { owner: here.owner, repo: here.repo })).data
+          .default_branch;
+      return { ok: true, ...here, fullName: hereName, defaultBranch, config: hereConfig };
+    }
+    const [owner, repo] = named.split("/") as [string, string];
+    let inst: { id: number; octokit: GitHubOctokit };
+    try {
+      inst = await installationOctokit(owner, repo);
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
+      return {
+        ok: false,
+        message: `gitops-medic is not installed on ${named} (remediation.repository in ${hereName}'s .github/medic.yml)`,
+      };
+    }
+    const [{ data }, loaded] = await Promise.all([
+      inst.octokit.request("GET /repos/{owner}/{repo}", { owner, repo }),
+      loadRepoConfig(configReader(inst.octokit, owner, repo)),
+    ]);
+    // Fail closed: the GitOps repository's broken file may be the one that disables a runbook.
+    if (!loaded.ok) return { ok: false, message: `${named}: ${describeConfigError(loaded)}` };
+    return {
+      ok: true,
+      owner,
+      repo,
+      fullName: named,
+      installation: inst.id,
+      octokit: inst.octokit,
+      defaultBranch: data.default_branch,
+      config: loaded.config,
+    };
+  }
+
+  /**
    * The incident flow's `matchRunbook` hook: the runbook the planner will choose, from the runbooks on
    * the repository's default branch and its `.github/medic.yml`, so the issue opens with `runbook:<id>`.
    */
@@ -268,20 +356,21 @@ export function registerRemediation(
     const { id: installation, octokit } = await installationOctokit(owner, name);
     const loaded = await loadRepoConfig(configReader(octokit, owner, name));
     if (!loaded.ok) return { id: null, reason: describeConfigError(loaded) };
-    const { data: repository } = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo: name });
+    const target = await gitOpsTarget(loaded.config, { owner, repo: name, installation, octokit });
+    if (!target.ok) return { id: null, reason: target.message };
     const queue = createWriteQueue({
       budget: deps.writeBudget,
-      scope: `installation:${installation}`,
+      scope: `installation:${target.installation}`,
       clock: deps.clock,
       logger: deps.logger,
     });
-    const git = createGitHubGitData(octokit, { owner, repo: name }, queue.run.bind(queue));
+    const git = createGitHubGitData(target.octokit, target, queue.run.bind(queue));
     return matchIncidentRunbook(
       {
-        defaultBranch: createGitHubRepoSnapshot(git, repository.default_branch, cache),
+        defaultBranch: createGitHubRepoSnapshot(git, target.defaultBranch, cache),
         bundledRunbooks: await runbooks(),
         registryCache,
-        config: loaded.config,
+        config: target.config,
         cluster: opts.cluster ?? null,
         clock: deps.clock,
         logger: deps.logger,

@@ -3,7 +3,9 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadClusterSnapshot } from "../../src/adapters/local/load-cluster-snapshot.js";
+import { createMemoryAuditSink, type MemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
 import type { AppDeps } from "../../src/app-deps.js";
+import { parseAuditBlock } from "../../src/core/audit/audit-block.js";
 import { defaultMedicConfig } from "../../src/core/config/medic-config.js";
 import type { Incident } from "../../src/core/incident/incident.js";
 import { renderIncidentState } from "../../src/core/incident/incident-state.js";
@@ -48,8 +50,11 @@ function deps(): AppDeps {
       },
     },
     writeBudget: { acquire: async () => {}, pauseUntil: async () => {} },
+    audit,
   } as unknown as AppDeps;
 }
+
+let audit: MemoryAuditSink;
 
 /** `issues.opened` for the bot's incident issue #7 on acme/gitops, labelled as the incident flow labels it. */
 function incidentIssueEvent(action: "opened" | "labeled" | "edited", over: { senderType?: string } = {}) {
@@ -98,6 +103,7 @@ beforeEach(async () => {
   gh.openIssue(7);
   gh.install();
   probot = createTestProbot();
+  audit = createMemoryAuditSink();
   const cluster = loadClusterSnapshot(
     read("examples/cluster/crashloop-checkout.yaml"),
     "crashloop-checkout.yaml",
@@ -137,6 +143,20 @@ describe("registerRemediation", () => {
     expect(gh.comments.get(7)![0]!.body).toContain(
       "Remediation pull request #100 is open: https://github.com/acme/gitops/pull/100",
     );
+    // One record of the decision, ending both the PR body and the incident comment.
+    expect(audit.records).toHaveLength(1);
+    expect(audit.records[0]).toMatchObject({
+      action: "remediation.opened",
+      actor: { kind: "bot", login: BOT.login },
+      at: new Date(NOW).toISOString(),
+      incidentKey: incident.key,
+      runbook: { id: "crashloop-rollback" },
+      subject: { kind: "issue", repo: "acme/gitops", number: 7 },
+      shas: { head: gh.refs.get(pr.head) },
+      outcome: { status: "ok" },
+    });
+    expect(parseAuditBlock(pr.body)).toEqual({ ok: true, record: audit.records[0] });
+    expect(parseAuditBlock(gh.comments.get(7)![0]!.body)).toEqual({ ok: true, record: audit.records[0] });
   });
 
   it("the same delivery again (redelivery) ⇒ no second PR, no write", async () => {
