@@ -113,6 +113,8 @@ export function analyzeNoise(input: AnalyzeNoiseInput): NoiseReport {
     fired: number;
     flapped: number;
     selfResolved: number;
+    /** Firings that flapped or resolved by themselves (each counted once). */
+    noisy: number;
     selfDurations: number[];
     durations: number[];
     incidents: Set<number>;
@@ -130,6 +132,7 @@ export function analyzeNoise(input: AnalyzeNoiseInput): NoiseReport {
         fired: 0,
         flapped: 0,
         selfResolved: 0,
+        noisy: 0,
         selfDurations: [],
         durations: [],
         incidents: new Set(),
@@ -145,32 +148,26 @@ export function analyzeNoise(input: AnalyzeNoiseInput): NoiseReport {
     for (const ep of eps) {
       a.fired += 1;
       a.firings.push({ start: ep.start, labels: inc.labels ?? {} });
-      if (flapped.has(ep)) a.flapped += 1;
-      if (ep.end === null) continue;
-      const d = ep.end - ep.start;
-      a.durations.push(d);
-      const acted = inc.actions.some((t) => t >= ep.start && t <= ep.end!);
-      if (d <= selfWithin && !acted) {
-        a.selfResolved += 1;
-        a.selfDurations.push(d);
+      const flap = flapped.has(ep);
+      if (flap) a.flapped += 1;
+      let selfRes = false;
+      if (ep.end !== null) {
+        const d = ep.end - ep.start;
+        a.durations.push(d);
+        const acted = inc.actions.some((t) => t >= ep.start && t <= ep.end!);
+        selfRes = d <= selfWithin && !acted;
+        if (selfRes) {
+          a.selfResolved += 1;
+          a.selfDurations.push(d);
+        }
       }
+      if (flap || selfRes) a.noisy += 1;
     }
   }
   const alerts: AlertNoise[] = [];
   for (const [alertname, a] of acc) {
     // A firing that both flapped and resolved by itself counts once in the ratio.
-    let noisyFirings = 0;
-    for (const inc of input.incidents) {
-      if (inc.alertname !== alertname) continue;
-      for (const ep of inc.episodes.filter(inPeriod)) {
-        const selfRes =
-          ep.end !== null &&
-          ep.end - ep.start <= selfWithin &&
-          !inc.actions.some((t) => t >= ep.start && t <= ep.end!);
-        if (flapped.has(ep) || selfRes) noisyFirings += 1;
-      }
-    }
-    const noiseRatio = a.fired === 0 ? 0 : noisyFirings / a.fired;
+    const noiseRatio = a.fired === 0 ? 0 : a.noisy / a.fired;
     alerts.push({
       alertname,
       severity: a.severity,
@@ -190,6 +187,7 @@ export function analyzeNoise(input: AnalyzeNoiseInput): NoiseReport {
   );
 
   // 4. Pairs.
+  for (const a of acc.values()) a.firings.sort((x, y) => x.start - y.start);
   const pairs: AlertPair[] = [];
   const names = [...acc.keys()].sort();
   for (const target of names) {
@@ -203,7 +201,7 @@ export function analyzeNoise(input: AnalyzeNoiseInput): NoiseReport {
       let paired = 0;
       let equal: Set<string> | null = null;
       for (const f of t.firings) {
-        const match = s.firings.find((g) => Math.abs(g.start - f.start) <= pairWindow);
+        const match = nearest(s.firings, f.start, pairWindow);
         if (!match) continue;
         paired += 1;
         const shared = Object.keys(f.labels).filter(
@@ -266,7 +264,24 @@ function pairsBack(
   t: { firings: { start: number }[] },
   window: number,
 ): number {
-  return s.firings.filter((f) => t.firings.some((g) => Math.abs(g.start - f.start) <= window)).length;
+  return s.firings.filter((f) => nearest(t.firings, f.start, window) !== undefined).length;
+}
+
+/** A firing of `sorted` (by start) starting within `window` of `at`: a binary search, not a scan. */
+function nearest<F extends { start: number }>(
+  sorted: readonly F[],
+  at: number,
+  window: number,
+): F | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.start < at - window) lo = mid + 1;
+    else hi = mid;
+  }
+  const f = sorted[lo];
+  return f && f.start <= at + window ? f : undefined;
 }
 
 function isSource(
