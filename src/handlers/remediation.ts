@@ -125,7 +125,12 @@ export function registerRemediation(
       });
       const iw = iq.run.bind(iq);
       const iref = { owner: repo.owner, repo: repo.repo };
-      incidentComments = createGitHubChangeRequests(octokit, iref, createGitHubGitData(octokit, iref, iw), iw);
+      incidentComments = createGitHubChangeRequests(
+        octokit,
+        iref,
+        createGitHubGitData(octokit, iref, iw),
+        iw,
+      );
     }
     return deps.lock.withLock(`remediation:${repo.owner}/${repo.repo}:${incident.key}`, async () =>
       proposeRemediation(
@@ -295,7 +300,13 @@ export function registerRemediation(
    */
   async function gitOpsTarget(
     hereConfig: MedicConfig,
-    here: { owner: string; repo: string; installation: number; octokit: GitHubOctokit; defaultBranch?: string },
+    here: {
+      owner: string;
+      repo: string;
+      installation: number;
+      octokit: GitHubOctokit;
+      defaultBranch?: string;
+    },
   ): Promise<
     | {
         ok: true;

@@ -36,10 +36,15 @@ export type PlanOutcome =
   /** `notify`: a runbook matched but could not plan — worth a note on the incident (once). */
   | { ok: false; reason: string; notify?: { runbook: string } };
 
-/** The incident the PR belongs to (its issue lives in the same repository as the PR). */
+/** The incident the PR belongs to. */
 export interface IncidentRef {
   key: string;
   number: number;
+  /**
+   * `owner/name` of the incident issue's repository when it is not the PR's (incidents in
+   * `INCIDENT_REPO`, manifests in the GitOps repository); absent ⇒ the same repository.
+   */
+  repo?: string;
   url: string;
   title: string;
   severity?: string;
@@ -58,6 +63,11 @@ export interface OpenRemediationPrDeps {
   /** The app's bot account: `<slug>[bot]` and, when known, its user id (commit e-mail). */
   bot: { login: string; userId?: number };
   config: RemediationConfig;
+  /**
+   * Comments on the incident issue (notices: opened, no plan, conflict, limit), when the incident lives in
+   * another repository than the PR; `changeRequests` otherwise.
+   */
+  incidentComments?: Pick<ChangeRequests, "comment" | "hasComment">;
   /** The kill switch ("pause all automation" on the dashboard): while on, nothing is written. */
   automation?: AutomationSwitch;
   /**
@@ -486,7 +496,7 @@ async function notifyOnce(
   check = true,
   rec: AuditEntry | null = null,
 ): Promise<void> {
-  const cr = deps.changeRequests;
+  const cr = deps.incidentComments ?? deps.changeRequests;
   if (check && (await cr.hasComment(issue, noticeMarker(notice), deps.bot.login))) return;
   const text = renderRemediationNotice(notice);
   await cr.comment(issue, rec ? appendAuditBlock(text, rec) : text);
@@ -592,7 +602,7 @@ function commitMessage(ctx: WriteContext): string {
   return [
     `medic(${plan.runbook.id}): ${plan.target}`.slice(0, 72),
     "",
-    `Incident: ${plan.incidentKey} (#${ctx.input.incident.number})`,
+    `Incident: ${plan.incidentKey} (${ctx.input.incident.repo ?? ""}#${ctx.input.incident.number})`,
     `Risk: ${plan.risk.level}`,
     ...lines,
     "",

@@ -15,6 +15,11 @@ export const RemediationMarker = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/)
     .nullable(),
+  /** The incident issue as `owner/name#N` when it lives in another repository than the PR (`INCIDENT_REPO`). */
+  incident: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+#\d+$/)
+    .optional(),
   /** Hash of the RemediationPlan, to tie the PR to the plan that was reviewed. */
   planHash: z.string().regex(/^[A-Za-z0-9:_-]{8,128}$/),
   /** Imperative steps the plan runs outside Git (e.g. a node drain); the classifier counts them as destructive. */

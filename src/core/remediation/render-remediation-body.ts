@@ -27,6 +27,8 @@ export interface RemediationBodyInput {
   incident: {
     /** Issue number of the incident. */
     number: number;
+    /** `owner/name` of the incident's repository when it is not the PR's (then linked as `owner/name#N`). */
+    repo?: string;
     /** Link to the incident issue. */
     url: string;
     title: string;
@@ -57,9 +59,10 @@ export function renderRemediationBody(template: string, input: RemediationBodyIn
       runbook: plan.runbook.id,
       requester: input.requester,
       planHash: input.planHash,
+      ...(incident.repo ? { incident: `${incident.repo}#${incident.number}` } : {}),
     }),
     headMarker: input.headSha ? renderMarker(HEAD_MARKER_KIND, input.headSha) : "",
-    incidentLink: `[#${incident.number} ${escapeMarkdown(incident.title, 200)}](${safeUrl(incident.url)})`,
+    incidentLink: `[${incident.repo ?? ""}#${incident.number} ${escapeMarkdown(incident.title, 200)}](${safeUrl(incident.url)})`,
     incidentSummary: cap(renderSummary(input), CAPS.summary, "summary"),
     incidentKey: code(plan.incidentKey),
     runbook: `${code(plan.runbook.id)} from ${code(plan.runbook.file)} (${escapeMarkdown(plan.runbook.origin, 100)})`,

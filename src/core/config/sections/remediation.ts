@@ -2,6 +2,16 @@ import { z } from "zod";
 
 /** How remediation pull requests are opened. */
 export const RemediationConfig = z.strictObject({
+  /**
+   * The GitOps repository (`owner/name`) the remediation PRs go to, when incidents live in another
+   * repository (`INCIDENT_REPO`). Set in the incident repository's file; plans read the named
+   * repository's default branch and its own `.github/medic.yml` governs its PRs (base branch, labels,
+   * runbooks). The app must be installed on it. This repository when empty.
+   */
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "must be owner/name")
+    .optional(),
   /** Branch the remediation PRs target; the repository's default branch when empty. */
   baseBranch: z.string().min(1).optional(),
   /** Open remediation PRs as drafts. */
