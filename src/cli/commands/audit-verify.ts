@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { createGitHubAuditLedger } from "../../adapters/github/audit-ledger.js";
 import { verifyChain } from "../../core/audit/hash-chain.js";
 import { type CliCommand, UsageError } from "../command.js";
+import { readFlags } from "../read-flags.js";
 import { githubClientFromEnv } from "./evidence.js";
 
 const USAGE = `Usage: medic audit verify (--ledger FILE | --repo OWNER/NAME [--branch B] [--path P]) [--head HASH] [--format text|json]
@@ -27,33 +28,17 @@ export const auditVerifyCommand: CliCommand = {
   summary: "verify the hash chain of an audit ledger",
   usage: USAGE,
   async run(argv, io) {
-    const o: {
-      ledger?: string;
-      repo?: string;
-      branch?: string;
-      path?: string;
-      head?: string;
-      format: string;
-    } = { format: "text" };
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const [flag, inline] =
-        a.startsWith("--") && a.includes("=")
-          ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
-          : [a, undefined];
-      const value = () => {
-        const v = inline ?? argv[++i];
-        if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-        return v;
-      };
-      if (flag === "--ledger") o.ledger = value();
-      else if (flag === "--repo") o.repo = value();
-      else if (flag === "--branch") o.branch = value();
-      else if (flag === "--path") o.path = value();
-      else if (flag === "--head") o.head = value().toLowerCase();
-      else if (flag === "--format") o.format = value();
-      else throw new UsageError(`unknown argument ${a}`);
-    }
+    const flags = readFlags(argv, {
+      values: ["--ledger", "--repo", "--branch", "--path", "--head", "--format"],
+    });
+    const o = {
+      ledger: flags.value("--ledger"),
+      repo: flags.value("--repo"),
+      branch: flags.value("--branch"),
+      path: flags.value("--path"),
+      head: flags.value("--head")?.toLowerCase(),
+      format: flags.value("--format") ?? "text",
+    };
     if (!!o.ledger === !!o.repo) throw new UsageError("give --ledger FILE or --repo OWNER/NAME");
     if (o.repo && !/^[\w.-]+\/[\w.-]+$/.test(o.repo))
       throw new UsageError(`--repo "${o.repo}" must be OWNER/NAME`);

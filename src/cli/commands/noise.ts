@@ -7,6 +7,7 @@ import { buildNoiseHistory } from "../../core/noise/build-noise-history.js";
 import { renderNoiseText } from "../../core/noise/render-noise-text.js";
 import { parseYamlDocument } from "../../core/yaml/parse-yaml.js";
 import { type CliCommand, UsageError } from "../command.js";
+import { readFlags } from "../read-flags.js";
 
 const USAGE = `Usage: medic noise --from FILE [--config FILE] [--now DATE] [--bot LOGIN]... [--format text|json]
 
@@ -32,29 +33,15 @@ export const noiseCommand: CliCommand = {
   summary: "alert-noise analysis and tuning proposals from a recorded export",
   usage: USAGE,
   async run(argv, io) {
-    let from: string | undefined;
-    let configFile: string | undefined;
-    let nowText: string | undefined;
-    let format = "text";
-    const bots: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const [flag, inline] =
-        a.startsWith("--") && a.includes("=")
-          ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
-          : [a, undefined];
-      const value = () => {
-        const v = inline ?? argv[++i];
-        if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-        return v;
-      };
-      if (flag === "--from") from = value();
-      else if (flag === "--config") configFile = value();
-      else if (flag === "--now") nowText = value();
-      else if (flag === "--bot") bots.push(value());
-      else if (flag === "--format") format = value();
-      else throw new UsageError(a.startsWith("-") ? `unknown option ${a}` : `unexpected argument ${a}`);
-    }
+    const flags = readFlags(argv, {
+      values: ["--from", "--config", "--now", "--format"],
+      repeated: ["--bot"],
+    });
+    const from = flags.value("--from");
+    const configFile = flags.value("--config");
+    const nowText = flags.value("--now");
+    const format = flags.value("--format") ?? "text";
+    const bots = flags.all("--bot");
     if (!from) throw new UsageError("--from FILE is required");
     if (format !== "text" && format !== "json")
       throw new UsageError(`--format must be text or json, not "${format}"`);

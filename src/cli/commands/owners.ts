@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { CODEOWNERS_PATHS, findOwners, parseCodeowners } from "../../core/approval/parse-codeowners.js";
 import { type CliCommand, UsageError } from "../command.js";
+import { readFlags } from "../read-flags.js";
 
 const USAGE = `Usage: medic owners [--codeowners FILE] [--format text|json] PATH...
 
@@ -23,28 +24,10 @@ export const ownersCommand: CliCommand = {
   summary: "who owns each path under CODEOWNERS, and the line that decided it",
   usage: USAGE,
   async run(argv, io) {
-    let file: string | undefined;
-    let format = "text";
-    const paths: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const [flag, inline] =
-        a.startsWith("--") && a.includes("=")
-          ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
-          : [a, undefined];
-      const value = () => {
-        const v = inline ?? argv[++i];
-        if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-        return v;
-      };
-      if (flag === "--codeowners") file = value();
-      else if (flag === "--format") format = value();
-      else if (a === "--") {
-        paths.push(...argv.slice(i + 1));
-        break;
-      } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-      else paths.push(a);
-    }
+    const flags = readFlags(argv, { values: ["--codeowners", "--format"], positionals: true });
+    const file = flags.value("--codeowners");
+    const format = flags.value("--format") ?? "text";
+    const paths = flags.positionals;
     if (format !== "text" && format !== "json")
       throw new UsageError(`--format must be text or json, not "${format}"`);
     if (paths.length === 0) throw new UsageError("give at least one PATH");

@@ -4,6 +4,7 @@ import { classifyRisk, type FileChange } from "../../core/approval/classify-risk
 import { loadMedicConfig, MEDIC_CONFIG_PATH } from "../../core/config/medic-config.js";
 import { parseYamlDocument } from "../../core/yaml/parse-yaml.js";
 import { type CliCommand, UsageError } from "../command.js";
+import { readFlags } from "../read-flags.js";
 
 const USAGE = `Usage: medic risk --repo DIR --base REV [--head REV] [--format text|json]
 
@@ -27,28 +28,13 @@ export const riskCommand: CliCommand = {
   summary: "safe or destructive, with reasons, for a local diff",
   usage: USAGE,
   async run(argv, io) {
-    const o: { repo: string; base?: string; head: string; format: string } = {
-      repo: ".",
-      head: "HEAD",
-      format: "text",
+    const flags = readFlags(argv, { values: ["--repo", "--base", "--head", "--format"] });
+    const o = {
+      repo: flags.value("--repo") ?? ".",
+      base: flags.value("--base"),
+      head: flags.value("--head") ?? "HEAD",
+      format: flags.value("--format") ?? "text",
     };
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const [flag, inline] =
-        a.startsWith("--") && a.includes("=")
-          ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
-          : [a, undefined];
-      const value = () => {
-        const v = inline ?? argv[++i];
-        if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-        return v;
-      };
-      if (flag === "--repo") o.repo = value();
-      else if (flag === "--base") o.base = value();
-      else if (flag === "--head") o.head = value();
-      else if (flag === "--format") o.format = value();
-      else throw new UsageError(`unknown argument ${a}`);
-    }
     if (!o.base) throw new UsageError("--base REV is required");
     if (o.format !== "text" && o.format !== "json")
       throw new UsageError(`--format must be text or json, not "${o.format}"`);
