@@ -15,6 +15,7 @@ import { BlobCache, createGitHubRepoSnapshot } from "../adapters/github/repo-sna
 import { createWriteQueue } from "../adapters/github/write-queue.js";
 import { bundledRunbooksDir, readRunbookDir } from "../adapters/local/read-runbook-dir.js";
 import type { AppDeps } from "../app-deps.js";
+import { parseRemediationMarker } from "../core/approval/remediation-marker.js";
 import { describeConfigError, type MedicConfig } from "../core/config/medic-config.js";
 import type { Incident } from "../core/incident/incident.js";
 import { parseIncidentState } from "../core/incident/incident-state.js";
@@ -231,6 +232,28 @@ export function registerRemediation(
       context,
     );
     deps.logger.info({ issue: issue.number, result: res.kind }, "remediation trigger handled");
+  });
+
+  // A merged remediation PR is a line in its incident's timeline (in the incident's own repository).
+  app.on("pull_request.closed", async (context) => {
+    const pr = context.payload.pull_request;
+    if (!opts.appendTimeline || !pr.merged || !pr.head.ref.startsWith(REMEDIATION_BRANCH_PREFIX)) return;
+    if (pr.user?.login !== (await resolveBotLogin(app))) return;
+    const marker = parseRemediationMarker(pr.body);
+    if (!marker.ok) return;
+    const { owner, repo } = context.repo();
+    const incidentRepo = marker.marker.incident?.split("#")[0] ?? `${owner}/${repo}`;
+    const res = await opts.appendTimeline(
+      marker.marker.incidentKey,
+      {
+        at: Date.parse(pr.merged_at ?? "") || deps.clock.now(),
+        kind: "remediation",
+        text: `remediation PR #${pr.number} merged (${marker.marker.runbook})`,
+        url: pr.html_url,
+      },
+      incidentRepo,
+    );
+    if (!res.ok) deps.logger.info({ pr: pr.number, reason: res.reason }, "no timeline entry for the merge");
   });
 
   // Safe remediations merge by themselves once every check on the bot's own head passed (opt-in).

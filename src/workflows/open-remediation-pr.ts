@@ -76,7 +76,10 @@ export interface OpenRemediationPrDeps {
    * Without it nothing is recorded — callers should always pass it.
    */
   audit?: { sink: AuditSink; clock: Clock; repo: string; deliveryId?: string };
-  /** Called once a PR was opened, with a line for the incident's timeline (optional: no tracker, no entry). */
+  /**
+   * Called when a PR was opened or updated to a new plan, with a line for the incident's timeline
+   * (optional: no tracker, no entry). A failure must not throw: the PR stands either way.
+   */
   recordTimeline?(detail: string, url: string): Promise<void>;
   logger: Logger;
 }
@@ -378,6 +381,12 @@ async function write(ctx: WriteContext, existing: PullRequestSummary | null): Pr
       rec,
     );
     await deps.recordTimeline?.(`remediation PR #${opened.number} (${plan.runbook.id})`, opened.url);
+  } else {
+    // One line per plan the PR was updated to (the hash tells them apart; a repeat is not re-added).
+    await deps.recordTimeline?.(
+      `remediation PR #${opened.number} updated (${plan.runbook.id}, plan ${ctx.planHash.slice(0, 12)})`,
+      opened.url,
+    );
   }
   await cr.requestReviewers(opened.number, {
     users: reviewers.users.filter((u) => !existing?.requestedUsers.includes(u)),

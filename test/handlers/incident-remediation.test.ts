@@ -219,5 +219,29 @@ describe("Alertmanager ⇒ incident issue ⇒ remediation PR in the GitOps repos
     await probot.receive({ id: "d-1", name: "issues", payload: issueEvent(incidents, "opened") } as never);
     expect(gh.pulls).toHaveLength(1);
     expect({ gitops: gh.writes().length, incidents: incidents.writes.length }).toEqual(before);
+
+    // 5. The merge (pull_request.closed in acme/gitops) becomes a line in acme/incidents#1 — once.
+    // biome-ignore lint/suspicious/noExplicitAny: a recorded payload edited field by field
+    const closed = webhookExample<Record<string, any>>("pull_request", "closed");
+    closed.repository.name = "gitops";
+    closed.repository.full_name = "acme/gitops";
+    closed.repository.owner.login = "acme";
+    closed.installation = { id: 4242, node_id: "x" };
+    Object.assign(closed.pull_request, {
+      number: pr.number,
+      merged: true,
+      merged_at: "2026-11-27T10:20:00Z",
+      html_url: prUrl,
+      body: pr.body,
+      user: { ...closed.pull_request.user, login: BOT.login, type: "Bot" },
+      head: { ...closed.pull_request.head, ref: pr.head },
+    });
+    await probot.receive({ id: "d-m", name: "pull_request", payload: closed } as never);
+    await probot.receive({ id: "d-m", name: "pull_request", payload: closed } as never);
+    const merged = parseIncidentState(issue.body)?.timeline?.filter((e) => e.event === "remediation");
+    expect(merged?.map((e) => [e.at, e.detail, e.url])).toEqual([
+      ["2026-11-27T10:00:00.000Z", `remediation PR #${pr.number} (crashloop-rollback)`, prUrl],
+      ["2026-11-27T10:20:00.000Z", `remediation PR #${pr.number} merged (crashloop-rollback)`, prUrl],
+    ]);
   });
 });
