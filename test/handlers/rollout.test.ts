@@ -1,9 +1,13 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { formatRemediationMarker } from "../../src/core/approval/remediation-marker.js";
+import { parseRemediationMarker } from "../../src/core/approval/remediation-marker.js";
+import { renderRemediationBody } from "../../src/core/remediation/render-remediation-body.js";
 import { parseQuarantine } from "../../src/core/rollout/quarantine.js";
 import { formatRevertMarker, parseRevertMarker } from "../../src/core/rollout/revert-marker.js";
+import { emptyPlanFacts } from "../../src/core/runbook/plan-facts.js";
+import { planImperativeStep } from "../../src/core/runbook/plan-imperative-step.js";
+import { samplePlan } from "../core/remediation/plan-fixture.js";
 import { BOT } from "../fixtures/github/fake-github.js";
 import { createRolloutHarness, DEPLOYMENT, KEY, statusLines } from "./rollout-harness.js";
 
@@ -360,16 +364,46 @@ describe("/abort, /retry, /promote", () => {
 });
 
 describe("imperative steps declared by a merged remediation", () => {
-  const stepsBody = `Remediation\n${formatRemediationMarker({
-    incidentKey: KEY,
-    runbook: "node-pressure",
-    requester: null,
+  // The body the remediation PR writer renders for a node-pressure plan (cordon, then drain worker-3):
+  // the marker it carries is what the merged-PR path reads.
+  const template = readFileSync(new URL("../../templates/remediation-pr.md", import.meta.url), "utf8");
+  const planned = (["cordon", "drain"] as const).map((kind) => {
+    const res = planImperativeStep(
+      { id: kind, imperative: kind, with: { node: "{{node}}" } },
+      { node: "worker-3" },
+      emptyPlanFacts(0),
+    );
+    if (!res.ok) throw new Error(res.reason);
+    return res.step;
+  });
+  const stepsBody = renderRemediationBody(template, {
+    plan: samplePlan({
+      incidentKey: KEY,
+      runbook: {
+        id: "node-pressure",
+        version: "1.0.0",
+        file: "runbooks/node-pressure.yaml",
+        origin: "bundled",
+      },
+      steps: planned,
+    }),
     planHash: "sha256:abcdef0123456789",
-    steps: [
+    incident: {
+      number: 42,
+      url: "https://github.com/acme/gitops/issues/42",
+      title: "worker-3 under pressure",
+    },
+    requester: null,
+    headSha: null,
+  });
+
+  it("the node-pressure PR's marker declares cordon and drain of the node", () => {
+    const marker = parseRemediationMarker(stepsBody);
+    expect(marker.ok && marker.marker.steps).toEqual([
       { kind: "cordon", target: "node/worker-3" },
       { kind: "drain", target: "node/worker-3" },
-    ],
-  })}\n`;
+    ]);
+  });
 
   it("run once after the merge when medic/approval passed on the merged head: cordon, then drain by eviction", async () => {
     const h = await createRolloutHarness();

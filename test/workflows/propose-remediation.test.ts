@@ -161,7 +161,15 @@ describe("the blueprint runbooks open their PRs against examples/gitops through 
       expect(pr.body).toMatch(/- `[a-z0-9-]+` `cordon` \(safe\)/);
       expect(pr.body).toMatch(/- `[a-z0-9-]+` `drain` \(destructive\)/);
       expect(pr.body).toContain("security CODEOWNER");
+      // The marker declares the imperative steps, so the rollout handler runs them after the merge.
+      const marker = parseRemediationMarker(pr.body);
+      expect(marker.ok && marker.marker.steps).toEqual([
+        { kind: "cordon", target: "node/worker-2" },
+        { kind: "drain", target: "node/worker-2" },
+      ]);
     } else {
+      const marker = parseRemediationMarker(pr.body);
+      expect(marker.ok && marker.marker.steps).toBeUndefined();
       expect(pr.body).toContain("_None: merging this PR is the whole remediation._");
     }
     expect(pr.body.length).toBeLessThan(65_000);

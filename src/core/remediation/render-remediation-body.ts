@@ -3,6 +3,7 @@ import { escapeMarkdown, stripUnsafeCharacters } from "../markdown/escape-markdo
 import { renderMarker } from "../markdown/render-marker.js";
 import { renderTemplate } from "../markdown/render-template.js";
 import type { Change, RemediationPlan } from "../plan/remediation-plan.js";
+import { buildMarkerSteps } from "./build-marker-steps.js";
 import { HEAD_MARKER_KIND } from "./decide-remediation-action.js";
 
 /**
@@ -59,6 +60,7 @@ export function renderRemediationBody(template: string, input: RemediationBodyIn
       runbook: plan.runbook.id,
       requester: input.requester,
       planHash: input.planHash,
+      ...(plan.steps.length > 0 ? { steps: buildMarkerSteps(plan.steps) } : {}),
       ...(incident.repo ? { incident: `${incident.repo}#${incident.number}` } : {}),
     }),
     headMarker: input.headSha ? renderMarker(HEAD_MARKER_KIND, input.headSha) : "",

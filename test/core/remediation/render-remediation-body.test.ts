@@ -25,7 +25,7 @@ describe("renderRemediationBody", () => {
         {
           id: "restart",
           action: "rollout-restart",
-          target: { namespace: "shop", deployment: "checkout" },
+          target: { namespace: "shop", kind: "Deployment", name: "checkout" },
           risk: "safe",
           description: "kubectl rollout restart deployment/checkout -n shop",
         },
@@ -53,6 +53,8 @@ describe("renderRemediationBody", () => {
         runbook: "crashloop-rollback",
         requester: "alice",
         planHash: "f".repeat(64),
+        // The imperative step, in the form the rollout handler resolves after the merge.
+        steps: [{ kind: "rollout-restart", target: "Deployment/shop/checkout" }],
       },
     });
     expect(parseMarker(body, "remediation-head")).toBe("c".repeat(40));
