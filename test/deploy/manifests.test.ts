@@ -156,6 +156,7 @@ describe("deploy/ manifests", () => {
       "apps/replicasets": read,
       "apps/deployments": read,
       "apps/statefulsets": read,
+      "apps/daemonsets": read,
       "argoproj.io/applications": read,
       "argoproj.io/rollouts": read,
     });
@@ -167,6 +168,8 @@ describe("deploy/ manifests", () => {
       "core/nodes": ["patch"],
       "core/pods/eviction": ["create"],
       "apps/deployments": ["patch"],
+      "apps/statefulsets": ["patch"],
+      "apps/daemonsets": ["patch"],
       "argoproj.io/rollouts": ["patch"],
       "argoproj.io/rollouts/status": ["patch"],
     });
