@@ -244,4 +244,23 @@ describe("Alertmanager ⇒ incident issue ⇒ remediation PR in the GitOps repos
       ["2026-11-27T10:20:00.000Z", `remediation PR #${pr.number} merged (crashloop-rollback)`, prUrl],
     ]);
   });
+  it("a GitOps repository the app is not installed on: no label, the reason in the body, no PR", async () => {
+    incidents.medicYml = "remediation:\n  repository: acme/elsewhere\n";
+    const parsed = parseAlertmanagerPayload(JSON.parse(read("examples/alerts/crashloop-checkout.json")));
+    if (!parsed.ok) throw new Error("fixture");
+    runtime.enqueue(parsed.payload);
+    await runtime.drain();
+    const issue = incidents.issues[0]!;
+    expect(issue.labels.some((l) => l.startsWith("runbook:"))).toBe(false);
+    expect(issue.body).toContain(
+      "| **Runbook** | none matched: gitops-medic is not installed on acme/elsewhere \\(remediation.repository in acme/incidents's .github/medic.yml\\) |",
+    );
+    // A person adds the label anyway: still no PR, nothing written to any repository but the incident's.
+    issue.labels.push("runbook:crashloop-rollback");
+    const payload = issueEvent(incidents, "labeled", "runbook:crashloop-rollback");
+    payload.sender = { ...payload.sender, login: "alice", type: "User" };
+    await probot.receive({ id: "d-2", name: "issues", payload } as never);
+    expect(gh.pulls).toEqual([]);
+    expect(gh.writes().filter((w) => w.path.startsWith("/repos/"))).toEqual([]);
+  });
 });
