@@ -538,7 +538,7 @@ function record(
     ...(audit.deliveryId ? { deliveryId: audit.deliveryId } : {}),
     incidentKey: input.incident.key,
     ...(plan ? { runbook: { id: plan.runbook.id, version: plan.runbook.version } } : {}),
-    subject: { kind: "issue", repo: audit.repo, number: input.incident.number },
+    subject: { kind: "issue", repo: input.incident.repo ?? audit.repo, number: input.incident.number },
     // Only real commit SHAs (a fake or abbreviated-by-name revision stays out rather than failing the run).
     shas: Object.fromEntries(Object.entries(more.shas ?? {}).filter(([, v]) => /^[0-9a-f]{7,64}$/.test(v))),
     inputs: {

@@ -134,6 +134,7 @@ let gh: FakeGitHub;
 let incidents: IncidentRepo;
 let probot: Probot;
 let runtime: ReturnType<typeof registerIncidents>;
+let deps: ReturnType<typeof testAppDeps>;
 
 beforeEach(async () => {
   nock.disableNetConnect();
@@ -146,7 +147,7 @@ beforeEach(async () => {
     "crashloop-checkout.yaml",
   );
   if (!cluster.ok) throw new Error(cluster.message);
-  const deps = testAppDeps({
+  deps = testAppDeps({
     rawEnv: { INCIDENT_REPO: "acme/incidents", ALERTMANAGER_TOKEN: "t".repeat(32) },
     clock: manualClock(NOW),
   });
@@ -204,6 +205,10 @@ describe("Alertmanager ⇒ incident issue ⇒ remediation PR in the GitOps repos
     expect(issue.comments).toHaveLength(1);
     const prUrl = `https://github.com/acme/gitops/pull/${pr.number}`;
     expect(issue.comments[0]!.body).toContain(prUrl);
+
+    // The audit record names the incident where it lives.
+    const audited = deps.auditSink.records.find((r) => r.subject?.kind === "issue");
+    expect(audited?.subject).toEqual({ kind: "issue", repo: "acme/incidents", number: 1 });
 
     // 3. The timeline entry with the PR link, in the body and in the state block.
     const state = parseIncidentState(issue.body);
