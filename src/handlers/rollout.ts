@@ -3,7 +3,6 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Context, Probot } from "probot";
 import { createArgoReader } from "../adapters/argo/create-argo-reader.js";
 import { resolveBotLogin } from "../adapters/github/approval-bot-login.js";
-import { createGitHubAuditSink } from "../adapters/github/audit-sink.js";
 import { createGitHubChangeRequests } from "../adapters/github/change-requests.js";
 import {
   createGitHubAutomationSwitch,
@@ -30,6 +29,7 @@ import { renderMarker } from "../core/markdown/render-marker.js";
 import { parseRevertMarker } from "../core/rollout/revert-marker.js";
 import { STEP_RISK } from "../core/runbook/runbook.js";
 import { diagnoseIncident } from "../workflows/diagnose-incident.js";
+import { discardAuditSink } from "../workflows/ports/audit-sink.js";
 import type { Cluster } from "../workflows/ports/cluster.js";
 import type { ActionContext, ActionResult, CommandActions } from "../workflows/ports/commands.js";
 import {
@@ -84,20 +84,9 @@ export function registerRollout(
     scheduler = timers;
   }
   const watchers = new Map<string, { watcher: RolloutWatcher; resumed: Promise<unknown> }>();
-  const audit = createGitHubAuditSink({
-    installationFor: async (repo) => {
-      const [owner, name] = repo.split("/") as [string, string];
-      const { data } = await (await app.auth()).request("GET /repos/{owner}/{repo}/installation", {
-        owner,
-        repo: name,
-      });
-      return { id: data.id, octokit: (await app.auth(data.id)) as GitHubOctokit };
-    },
-    writeBudget: deps.writeBudget,
-    clock: deps.clock,
-    logger: deps.logger,
-  });
-  deps.onShutdown(() => audit.close());
+  // The app's one sink (batched ledger commits, flushed by `medic serve` on shutdown): a second sink of
+  // our own would race it for the same `medic-audit` branch.
+  const audit = deps.audit ?? discardAuditSink;
 
   interface RepoInfo {
     owner: string;
@@ -168,6 +157,8 @@ export function registerRollout(
       logger: deps.logger,
       config,
       pollIntervalMs: opts.pollIntervalMs ?? 15_000,
+      audit,
+      botLogin,
     });
     // Unfinished watches of this repository (a restart) continue from their deployments.
     const entry = {

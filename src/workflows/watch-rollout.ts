@@ -15,6 +15,7 @@ import {
 import { evaluateTerraformApply, isTerraformPath } from "../core/rollout/evaluate-terraform-apply.js";
 import { type AppRef, appId, findApplicationsForPaths } from "../core/rollout/find-applications-for-paths.js";
 import { formatDuration, parseDuration } from "../core/util/duration.js";
+import type { AuditSink } from "./ports/audit-sink.js";
 import type { ChangeRequests } from "./ports/change-requests.js";
 import type { Clock } from "./ports/clock.js";
 import type {
@@ -75,6 +76,10 @@ export interface RolloutWatchDeps {
   config: RolloutConfig;
   /** Time between polls (Argo CD reconciles every 3 min by default; its watch events poke earlier). */
   pollIntervalMs: number;
+  /** Evidence records of each verdict (`rollout.healthy`, `rollout.degraded`, `rollout.reverted`). */
+  audit?: AuditSink;
+  /** The bot's login, the actor of those records. */
+  botLogin?: string;
 }
 
 export interface StartWatchInput {
@@ -310,6 +315,12 @@ export function watchRollout(deps: RolloutWatchDeps) {
         return;
       case "healthy":
         watch.done = true;
+        record(
+          watch,
+          "rollout.healthy",
+          "ok",
+          step.report?.description ?? watch.state.lastReport ?? "Healthy",
+        );
         await closeIfResolved(watch);
         return;
       case "degraded":
@@ -335,12 +346,14 @@ export function watchRollout(deps: RolloutWatchDeps) {
     if (res.state === "success") {
       watch.done = true;
       await report(watch, "success", `Terraform apply succeeded: ${res.detail}`);
+      record(watch, "rollout.healthy", "ok", `Terraform apply succeeded: ${res.detail}`);
       await closeIfResolved(watch);
       return;
     }
     if (res.state === "failure") {
       watch.done = true;
       await report(watch, "failure", `Terraform apply failed: ${res.detail}`);
+      record(watch, "rollout.degraded", "ok", `Terraform apply failed: ${res.detail}`);
       const reverted = await tryRevert(watch, "apply-failed", `Terraform apply failed: ${res.detail}`, []);
       // A failed apply may have left infrastructure half-changed: a person looks at it in every case.
       await escalate(watch, `Terraform apply of #${watch.payload.pr} failed (${res.detail}). ${reverted}`);
@@ -421,6 +434,9 @@ export function watchRollout(deps: RolloutWatchDeps) {
       now,
     });
     const words = step.report?.description ?? watch.state.lastReport ?? "Degraded";
+    record(watch, "rollout.degraded", "ok", words, {
+      autoRevert: decision.ok ? "allowed" : decision.message,
+    });
     if (!decision.ok) {
       await escalate(
         watch,
@@ -456,6 +472,13 @@ export function watchRollout(deps: RolloutWatchDeps) {
           ? `The incident is labelled ${ESCALATED_LABEL}: a failed apply needs a person.`
           : "Review and merge this PR to restore the previous version.",
     });
+    record(
+      watch,
+      "rollout.reverted",
+      res.kind === "refused" ? "refused" : res.kind === "opened" ? "ok" : "skipped",
+      res.kind === "refused" ? `${res.reason}: ${res.message}` : `revert PR #${res.number} (${res.kind})`,
+      { reason, badImages, ...(res.kind === "refused" ? {} : { revertPr: res.number }) },
+    );
     const sentence =
       res.kind === "refused"
         ? `Automatic revert refused (${res.reason}): ${res.message}`
@@ -516,6 +539,29 @@ export function watchRollout(deps: RolloutWatchDeps) {
     const markerId = `${watch.payload.incidentKey}/rollout/${watch.sha.slice(0, 12)}/${watch.reports}-${hashText(text)}`;
     const body = `${renderMarker("incident-comment", markerId)}\n**Rollout of #${watch.payload.pr}** (\`${watch.sha.slice(0, 7)}\`): ${escapeMarkdown(text, 2000)}`;
     await deps.incidents.comment(number, body, markerId, { checkFirst: true });
+  }
+
+  /** One Evidence record about the merged PR's rollout, to the repository's ledger. */
+  function record(
+    watch: ActiveWatch,
+    action: "rollout.healthy" | "rollout.degraded" | "rollout.reverted",
+    status: "ok" | "refused" | "skipped",
+    detail: string,
+    inputs: Record<string, unknown> = {},
+  ): void {
+    if (!deps.audit) return;
+    deps.audit.record({
+      v: 1,
+      at: new Date(deps.clock.now()).toISOString(),
+      actor: { kind: "bot", login: deps.botLogin ?? "gitops-medic[bot]" },
+      action,
+      reason: `rollout watch of #${watch.payload.pr} at ${watch.sha.slice(0, 7)}`,
+      ...(watch.payload.incidentKey ? { incidentKey: watch.payload.incidentKey } : {}),
+      subject: { kind: "pull_request", repo: deps.repo, number: watch.payload.pr },
+      shas: { merge: watch.sha },
+      inputs: { applications: watch.payload.applications, isRevert: watch.payload.isRevert, ...inputs },
+      outcome: { status, detail: detail.slice(0, 2000) },
+    });
   }
 
   async function findIncident(watch: ActiveWatch): Promise<number | null> {

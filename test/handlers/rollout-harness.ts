@@ -5,6 +5,7 @@ import { createArgoReader } from "../../src/adapters/argo/create-argo-reader.js"
 import { createClusterOperations } from "../../src/adapters/kubernetes/create-cluster-operations.js";
 import { createKubernetesCluster } from "../../src/adapters/kubernetes/create-kubernetes-cluster.js";
 import { kubeConfigFor } from "../../src/adapters/kubernetes/load-kube-config.js";
+import type { MemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
 import { formatRemediationMarker } from "../../src/core/approval/remediation-marker.js";
 import type { Incident } from "../../src/core/incident/incident.js";
 import { renderIncidentState } from "../../src/core/incident/incident-state.js";
@@ -104,6 +105,8 @@ export interface Harness {
   receiveMerge(opts?: { body?: string; files?: string[]; title?: string }): Promise<void>;
   /** The command actions the handler returned (`/abort`, `/retry`, `/promote`). */
   actions: ReturnType<typeof registerRollout>;
+  /** The app's audit sink the handler records to (the current process's). */
+  audit: MemoryAuditSink;
   /** A new process: a fresh Probot, scheduler and watcher memory, `INCIDENT_REPO` set (resume at start). */
   restart(): Promise<void>;
   setApp(sync: string, revision: string, health: string, rolloutPhase: string, message?: string): void;
@@ -205,6 +208,7 @@ export async function createRolloutHarness(
     mergeFilesList: [] as string[],
     restart: async () => {},
     actions: undefined as unknown as ReturnType<typeof registerRollout>,
+    audit: undefined as unknown as MemoryAuditSink,
   } as Harness & { mergeFilesList: string[] };
   // Before the merge: Argo CD runs the parent revision, Healthy.
   h.setApp("Synced", parentSha, "Healthy", "Healthy");
@@ -339,6 +343,7 @@ export async function createRolloutHarness(
 
   const load = async (rawEnv: Record<string, string>) => {
     const deps = testAppDeps({ clock, logger, rawEnv });
+    h.audit = deps.auditSink;
     await h.probot.load((app) => {
       h.actions = registerRollout(app, deps, {
         argo: createArgoReader(kubeConfigFor(K8S), { logger }),

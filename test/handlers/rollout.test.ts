@@ -81,6 +81,19 @@ describe("rollout watch after a remediation merge", () => {
     );
     expect(comments.some((c) => c.includes(`Revert PR #&#8203;${revert!.number} opened`))).toBe(true);
     expect(h.sched.pending()).toBe(0);
+    // Evidence: the verdict and the revert, about the merged PR, in the repository's ledger.
+    expect(h.audit.records.map((r) => [r.action, r.outcome.status])).toEqual([
+      ["rollout.degraded", "ok"],
+      ["rollout.reverted", "ok"],
+    ]);
+    expect(h.audit.records[1]).toMatchObject({
+      actor: { kind: "bot", login: BOT.login },
+      incidentKey: KEY,
+      subject: { kind: "pull_request", repo: "acme/gitops", number: 7 },
+      shas: { merge: h.mergeSha },
+      inputs: { reason: "degraded", revertPr: revert!.number, applications: ["argocd/checkout"] },
+      outcome: { detail: `revert PR #${revert!.number} (opened)` },
+    });
   });
 });
 
@@ -99,6 +112,14 @@ describe("rollout watch verdicts and guards", () => {
       .find((b) => b.includes("Healthy and resolved"));
     expect(closing).toContain("MTTR: 22m (alert start → resolved)");
     expect(h.fake.openPulls()).toHaveLength(0);
+    expect(h.audit.records).toHaveLength(1);
+    expect(h.audit.records[0]).toMatchObject({
+      action: "rollout.healthy",
+      incidentKey: KEY,
+      subject: { kind: "pull_request", repo: "acme/gitops", number: 7 },
+      shas: { merge: h.mergeSha },
+      outcome: { status: "ok" },
+    });
     expect(h.sched.pending()).toBe(0);
   });
 
@@ -435,6 +456,15 @@ describe("imperative steps declared by a merged remediation", () => {
       .find((b) => b.includes("Imperative steps after the merge"));
     expect(report).toContain("node worker-3 cordoned");
     expect(report).toContain("1 pod\\(s\\) evicted");
+    // Each step's record goes to the app's audit sink, about the merged PR.
+    expect(
+      h.audit.records
+        .filter((r) => r.action.startsWith("imperative."))
+        .map((r) => [r.action, r.outcome.status, r.subject?.number]),
+    ).toEqual([
+      ["imperative.cordon", "ok", 7],
+      ["imperative.drain", "ok", 7],
+    ]);
     // A redelivery runs nothing again (the report's marker is there).
     await h.receiveMerge({ body: stepsBody });
     expect(h.fake.comments.get(7)!.filter((c) => c.body.includes("Imperative steps"))).toHaveLength(1);
