@@ -1,4 +1,5 @@
 import type { ApplicationFunction } from "probot";
+import { openKubernetes } from "./adapters/kubernetes/open-kubernetes.js";
 import type { AppDeps } from "./app-deps.js";
 import { registerApproval } from "./handlers/approval.js";
 import { registerCommands } from "./handlers/commands.js";
@@ -20,15 +21,16 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
     // Remediation plugs into the incident flow: the runbook matcher labels new issues `runbook:<id>`, and
     // PRs write their line into the incident's timeline. The PR itself is opened from the `issues` webhook
     // GitHub delivers for the bot's own issue (docs/remediation.md), not from an `onOpened` hook.
+    const kubernetes = openKubernetes(deps.env, deps.logger);
     const hooks: IncidentHooks = {};
     const incidents = registerIncidents(app, deps, hooks);
     const { remediate, matchRunbook } = registerRemediation(app, deps, {
+      cluster: kubernetes.cluster,
       appendTimeline: (key, note, repo) => incidents.appendTimeline(key, note, repo),
     });
     hooks.matchRunbook = matchRunbook;
-    const rollout = registerRollout(app, deps);
+    const rollout = registerRollout(app, deps, kubernetes);
     registerCommands(app, deps, { remediate, ...rollout }, registerApproval(app, deps));
     registerDashboard(app, deps, { actions: { remediate, ...rollout } });
-    void deps;
   };
 }
