@@ -473,8 +473,14 @@ export function registerRollout(
         template: diagnosisTemplate,
         clock: deps.clock,
         logger: deps.logger,
+        audit,
       },
-      { incident: issue.incident, issueNumber: issue.number },
+      {
+        incident: issue.incident,
+        issueNumber: issue.number,
+        repo: `${ctx.owner}/${ctx.repo}`,
+        actor: ctx.actor,
+      },
     );
     return {
       ok: true,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseRemediationMarker } from "../../src/core/approval/remediation-marker.js";
+import { parseAuditBlock } from "../../src/core/audit/audit-block.js";
 import { renderRemediationBody } from "../../src/core/remediation/render-remediation-body.js";
 import { parseQuarantine } from "../../src/core/rollout/quarantine.js";
 import { formatRevertMarker, parseRevertMarker } from "../../src/core/rollout/revert-marker.js";
@@ -531,6 +532,19 @@ describe("/diagnose", () => {
     expect(body).toContain("BackOff ×12");
     expect(body).toContain("FATAL out of memory");
     expect(body).not.toContain("hunter2");
+    // Evidence: the comment ends with the incident.diagnosed block, and the same record goes to the ledger.
+    const block = parseAuditBlock(body);
+    expect(block.ok && block.record).toMatchObject({
+      action: "incident.diagnosed",
+      actor: { kind: "user", login: "alice" },
+      incidentKey: h.incident.key,
+      subject: { kind: "issue", repo: "acme/gitops", number: 42 },
+      inputs: { clusterKnown: true },
+      outcome: { status: "ok", detail: "cluster facts posted" },
+    });
+    expect(h.audit.records.filter((r) => r.action === "incident.diagnosed")).toEqual([
+      block.ok && block.record,
+    ]);
   });
 
   it("API down ⇒ the comment says the cluster facts are unavailable", async () => {
@@ -552,5 +566,10 @@ describe("/diagnose", () => {
       .find((b) => b.includes("Diagnosis"))!;
     expect(body).toContain("cluster facts unavailable");
     expect(body).toContain("403 Forbidden");
+    const block = parseAuditBlock(body);
+    expect(block.ok && block.record.outcome).toEqual({
+      status: "ok",
+      detail: "posted without cluster facts (unavailable)",
+    });
   });
 });
