@@ -147,6 +147,7 @@ export function registerRollout(
             baseBranch: repo.defaultBranch,
             bot: { login: botLogin },
             template,
+            repo: key,
             clock: deps.clock,
             logger: deps.logger,
           },

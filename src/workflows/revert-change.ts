@@ -1,3 +1,4 @@
+import { appendAuditBlock } from "../core/audit/append-audit-block.js";
 import { escapeMarkdown } from "../core/markdown/escape-markdown.js";
 import { renderTemplate } from "../core/markdown/render-template.js";
 import { sanitizeTitle } from "../core/markdown/sanitize-title.js";
@@ -10,6 +11,7 @@ import {
   isRevertMessage,
   type RevertMarker,
 } from "../core/rollout/revert-marker.js";
+import type { AuditEntry } from "./ports/audit-sink.js";
 import { type AutomationSwitch, describePause } from "./ports/automation-switch.js";
 import type { ChangeRequests } from "./ports/change-requests.js";
 import type { Clock } from "./ports/clock.js";
@@ -34,6 +36,8 @@ export interface RevertChangeDeps {
   template: string;
   clock: Clock;
   logger: Logger;
+  /** `owner/name` of the repository; with it the body ends with the `rollout.reverted` audit block. */
+  repo?: string;
 }
 
 export interface RevertChangeInput {
@@ -54,7 +58,14 @@ export interface RevertChangeInput {
 }
 
 export type RevertChangeResult =
-  | { kind: "opened" | "exists"; number: number; url: string; branch: string }
+  | {
+      kind: "opened" | "exists";
+      number: number;
+      url: string;
+      branch: string;
+      /** The `rollout.reverted` record whose block ends the new PR's body (`opened` with `deps.repo`). */
+      record?: AuditEntry;
+    }
   | {
       kind: "refused";
       reason:
@@ -229,16 +240,41 @@ export async function revertChange(
     },
     "revert-pr.md",
   );
+  // The decision's Evidence: the same record ends the body and goes to the ledger (the watch records it).
+  const record: AuditEntry | undefined = deps.repo
+    ? {
+        v: 1,
+        at: new Date(deps.clock.now()).toISOString(),
+        actor: { kind: "bot", login: deps.bot.login },
+        action: "rollout.reverted",
+        reason:
+          `rollout watch of #${input.originalPr} at ${input.mergeSha.slice(0, 7)}: ${input.argoWords}`.slice(
+            0,
+            4000,
+          ),
+        ...(input.incident.key ? { incidentKey: input.incident.key } : {}),
+        subject: { kind: "pull_request", repo: deps.repo, number: input.originalPr },
+        shas: { merge: input.mergeSha, revert: committed.commitSha },
+        inputs: {
+          reason: input.reason,
+          applications: input.applications,
+          isRevert: input.isRevert,
+          badImages: input.badImages,
+          branch,
+        },
+        outcome: { status: "ok", detail: `revert PR opened on ${branch}` },
+      }
+    : undefined;
   const pr = await cr.openOrUpdatePullRequest({
     existing: null,
     branch,
     base: deps.baseBranch,
     title,
-    body,
+    body: record ? appendAuditBlock(body, record) : body,
     draft: false,
   });
   if (!pr.ok) return refuse("conflict", pr.message);
   await cr.addLabels(pr.number, [...REVERT_LABELS]);
   deps.logger.info({ pr: pr.number, original: input.originalPr, sha: input.mergeSha }, "revert PR opened");
-  return { kind: "opened", number: pr.number, url: pr.url, branch };
+  return { kind: "opened", number: pr.number, url: pr.url, branch, ...(record ? { record } : {}) };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { appendAuditBlock } from "../core/audit/append-audit-block.js";
 import type { RolloutConfig } from "../core/config/sections/rollout.js";
 import { measureIncident } from "../core/incident/measure-incident.js";
 import { escapeMarkdown } from "../core/markdown/escape-markdown.js";
@@ -15,7 +16,7 @@ import {
 import { evaluateTerraformApply, isTerraformPath } from "../core/rollout/evaluate-terraform-apply.js";
 import { type AppRef, appId, findApplicationsForPaths } from "../core/rollout/find-applications-for-paths.js";
 import { formatDuration, parseDuration } from "../core/util/duration.js";
-import type { AuditSink } from "./ports/audit-sink.js";
+import type { AuditEntry, AuditSink } from "./ports/audit-sink.js";
 import type { ChangeRequests } from "./ports/change-requests.js";
 import type { Clock } from "./ports/clock.js";
 import type {
@@ -472,18 +473,21 @@ export function watchRollout(deps: RolloutWatchDeps) {
           ? `The incident is labelled ${ESCALATED_LABEL}: a failed apply needs a person.`
           : "Review and merge this PR to restore the previous version.",
     });
-    record(
-      watch,
-      "rollout.reverted",
-      res.kind === "refused" ? "refused" : res.kind === "opened" ? "ok" : "skipped",
-      res.kind === "refused" ? `${res.reason}: ${res.message}` : `revert PR #${res.number} (${res.kind})`,
-      { reason, badImages, ...(res.kind === "refused" ? {} : { revertPr: res.number }) },
-    );
+    // An opened revert PR's record ends its body already; the same record goes to the ledger.
+    if (res.kind === "opened" && res.record) deps.audit?.record(res.record);
+    else
+      record(
+        watch,
+        "rollout.reverted",
+        res.kind === "refused" ? "refused" : res.kind === "opened" ? "ok" : "skipped",
+        res.kind === "refused" ? `${res.reason}: ${res.message}` : `revert PR #${res.number} (${res.kind})`,
+        { reason, badImages, ...(res.kind === "refused" ? {} : { revertPr: res.number }) },
+      );
     const sentence =
       res.kind === "refused"
         ? `Automatic revert refused (${res.reason}): ${res.message}`
         : `Revert PR #${res.number} ${res.kind === "opened" ? "opened" : "already open"}: ${res.url}`;
-    await timeline(watch, sentence);
+    await timeline(watch, sentence, res.kind === "opened" ? res.record : undefined);
     return sentence;
   }
 
@@ -533,12 +537,14 @@ export function watchRollout(deps: RolloutWatchDeps) {
   }
 
   /** One incident timeline entry (a marked comment, so a retried write is not doubled). */
-  async function timeline(watch: ActiveWatch, text: string): Promise<void> {
+  async function timeline(watch: ActiveWatch, text: string, evidence?: AuditEntry): Promise<void> {
     const number = await findIncident(watch);
     if (number === null || !deps.incidents) return;
     const markerId = `${watch.payload.incidentKey}/rollout/${watch.sha.slice(0, 12)}/${watch.reports}-${hashText(text)}`;
     const body = `${renderMarker("incident-comment", markerId)}\n**Rollout of #${watch.payload.pr}** (\`${watch.sha.slice(0, 7)}\`): ${escapeMarkdown(text, 2000)}`;
-    await deps.incidents.comment(number, body, markerId, { checkFirst: true });
+    await deps.incidents.comment(number, evidence ? appendAuditBlock(body, evidence) : body, markerId, {
+      checkFirst: true,
+    });
   }
 
   /** One Evidence record about the merged PR's rollout, to the repository's ledger. */

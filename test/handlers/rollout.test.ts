@@ -92,9 +92,15 @@ describe("rollout watch after a remediation merge", () => {
       incidentKey: KEY,
       subject: { kind: "pull_request", repo: "acme/gitops", number: 7 },
       shas: { merge: h.mergeSha },
-      inputs: { reason: "degraded", revertPr: revert!.number, applications: ["argocd/checkout"] },
-      outcome: { detail: `revert PR #${revert!.number} (opened)` },
+      inputs: { reason: "degraded", applications: ["argocd/checkout"], branch: revert!.head },
+      outcome: { detail: `revert PR opened on ${revert!.head}` },
     });
+    // The same record ends the revert PR's body and the incident's "Revert PR opened" entry.
+    const inBody = parseAuditBlock(revert!.body);
+    expect(inBody.ok && inBody.record).toEqual(h.audit.records[1]);
+    const entry = comments.find((c) => c.includes(`Revert PR #&#8203;${revert!.number} opened`))!;
+    const inComment = parseAuditBlock(entry);
+    expect(inComment.ok && inComment.record).toEqual(h.audit.records[1]);
   });
 });
 
