@@ -24,13 +24,13 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
     const kubernetes = openKubernetes(deps.env, deps.logger);
     const hooks: IncidentHooks = {};
     const incidents = registerIncidents(app, deps, hooks);
-    const { remediate, matchRunbook } = registerRemediation(app, deps, {
+    const { remediate, rollback, matchRunbook } = registerRemediation(app, deps, {
       cluster: kubernetes.cluster,
       appendTimeline: (key, note, repo) => incidents.appendTimeline(key, note, repo),
     });
     hooks.matchRunbook = matchRunbook;
     const rollout = registerRollout(app, deps, kubernetes);
-    registerCommands(app, deps, { remediate, ...rollout }, registerApproval(app, deps));
-    registerDashboard(app, deps, { actions: { remediate, ...rollout } });
+    registerCommands(app, deps, { remediate, rollback, ...rollout }, registerApproval(app, deps));
+    registerDashboard(app, deps, { actions: { remediate, rollback, ...rollout } });
   };
 }

@@ -29,7 +29,7 @@ import { matchIncidentRunbook } from "../workflows/match-incident-runbook.js";
 import type { OpenRemediationPrResult } from "../workflows/open-remediation-pr.js";
 import { discardAuditSink } from "../workflows/ports/audit-sink.js";
 import type { Cluster } from "../workflows/ports/cluster.js";
-import type { ActionResult, CommandActions } from "../workflows/ports/commands.js";
+import type { ActionContext, ActionResult, CommandActions } from "../workflows/ports/commands.js";
 import { proposeRemediation } from "../workflows/propose-remediation.js";
 
 /** The fields of an issue the remediation trigger reads (webhook payload or `GET /issues/{n}`). */
@@ -66,7 +66,7 @@ export function registerRemediation(
   app: Probot,
   deps: AppDeps,
   opts: RemediationOptions = {},
-): Required<Pick<CommandActions, "remediate">> & Required<Pick<IncidentHooks, "matchRunbook">> {
+): Required<Pick<CommandActions, "remediate" | "rollback">> & Required<Pick<IncidentHooks, "matchRunbook">> {
   const cache = new BlobCache();
   const registryCache = new Map<string, Promise<RunbookRegistry>>();
   // Versions of manifests at past commits, for rollbacks: immutable, so shared by every delivery.
@@ -413,38 +413,51 @@ export function registerRemediation(
     );
   };
 
+  /** `/remediate [RUNBOOK]` and `/rollback` on an incident issue: plan and open (or refresh) its PR. */
+  const remediateIssue = async (ctx: ActionContext, runbook: string | null): Promise<ActionResult> => {
+    const { id: installation, octokit } = await installationOctokit(ctx.owner, ctx.repo);
+    const [{ data: repository }, { data: issue }] = await Promise.all([
+      octokit.request("GET /repos/{owner}/{repo}", { owner: ctx.owner, repo: ctx.repo }),
+      octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: ctx.number,
+      }),
+    ]);
+    if (!labelNames(issue as IssueLike).includes(INCIDENT_LABEL)) {
+      return {
+        ok: false,
+        message: `#${ctx.number} is not an incident issue (no \`${INCIDENT_LABEL}\` label).`,
+      };
+    }
+    const config = configReader(octokit, ctx.owner, ctx.repo);
+    const res = await remediate(
+      octokit,
+      { owner: ctx.owner, repo: ctx.repo, defaultBranch: repository.default_branch, installation },
+      issue as IssueLike,
+      {
+        requester: ctx.actor,
+        ...(runbook ? { runbook } : {}),
+        mode: "create-or-update",
+      },
+      config,
+    );
+    return describeResult(res);
+  };
+
   return {
     matchRunbook,
-    remediate: async (ctx, invocation): Promise<ActionResult> => {
-      const { id: installation, octokit } = await installationOctokit(ctx.owner, ctx.repo);
-      const [{ data: repository }, { data: issue }] = await Promise.all([
-        octokit.request("GET /repos/{owner}/{repo}", { owner: ctx.owner, repo: ctx.repo }),
-        octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
-          owner: ctx.owner,
-          repo: ctx.repo,
-          issue_number: ctx.number,
-        }),
-      ]);
-      if (!labelNames(issue as IssueLike).includes(INCIDENT_LABEL)) {
-        return {
-          ok: false,
-          message: `#${ctx.number} is not an incident issue (no \`${INCIDENT_LABEL}\` label).`,
-        };
-      }
-      const config = configReader(octokit, ctx.owner, ctx.repo);
-      const res = await remediate(
-        octokit,
-        { owner: ctx.owner, repo: ctx.repo, defaultBranch: repository.default_branch, installation },
-        issue as IssueLike,
-        {
-          requester: ctx.actor,
-          ...(invocation.args.runbook ? { runbook: invocation.args.runbook } : {}),
-          mode: "create-or-update",
-        },
-        config,
-      );
-      return describeResult(res);
-    },
+    remediate: (ctx, invocation) => remediateIssue(ctx, invocation.args.runbook),
+    // The crashloop-rollback runbook picks the previous image from the manifest's git history (never one a
+    // reverted rollout quarantined). It cannot be pinned to a revision yet, so `to REVISION` is refused
+    // with what to do instead rather than rolling back somewhere the person did not ask for.
+    rollback: async (ctx, invocation) =>
+      invocation.args.to === null
+        ? remediateIssue(ctx, "crashloop-rollback")
+        : {
+            ok: false,
+            message: `\`/rollback to ${invocation.args.to}\` is not supported yet: nothing was done. \`/rollback\` opens a PR back to the previous image from the manifest's history; to pin ${invocation.args.to}, open a PR that sets that image.`,
+          },
   };
 }
 

@@ -234,6 +234,37 @@ describe("registerRemediation", () => {
     expect(gh.openPulls()).toHaveLength(1);
   });
 
+  it("/rollback opens the crashloop-rollback PR; /rollback to REVISION is refused without writing", async () => {
+    const { payload } = incidentIssueEvent("opened");
+    gh.issues.set(7, payload.issue);
+    const ctx = { owner: "acme", repo: "gitops", number: 7, place: "issue" as const, actor: "alice" };
+    const pinned = await actions.rollback(ctx, {
+      name: "rollback",
+      args: { to: "v1.4.2" },
+      line: 1,
+      text: "/rollback to v1.4.2",
+    } as never);
+    expect(pinned).toEqual({
+      ok: false,
+      message:
+        "`/rollback to v1.4.2` is not supported yet: nothing was done. `/rollback` opens a PR back to the previous image from the manifest's history; to pin v1.4.2, open a PR that sets that image.",
+    });
+    expect(repoWrites()).toEqual([]);
+    const res = await actions.rollback(ctx, {
+      name: "rollback",
+      args: { to: null },
+      line: 1,
+      text: "/rollback",
+    } as never);
+    expect(res).toEqual({
+      ok: true,
+      message: "Opened remediation pull request #100: https://github.com/acme/gitops/pull/100",
+    });
+    const pr = gh.openPulls()[0]!;
+    expect(pr.body).toContain('"runbook":"crashloop-rollback"');
+    expect(pr.body).toContain('"requester":"alice"');
+  });
+
   it("/remediate on an issue that is not an incident is refused without writing", async () => {
     const { payload } = incidentIssueEvent("opened");
     payload.issue.labels = [];
