@@ -29,7 +29,10 @@ export function medicApp(deps: AppDeps): ApplicationFunction {
       appendTimeline: (key, note, repo) => incidents.appendTimeline(key, note, repo),
     });
     hooks.matchRunbook = matchRunbook;
-    const rollout = registerRollout(app, deps, kubernetes);
+    const rollout = registerRollout(app, deps, {
+      ...kubernetes,
+      appendTimeline: (key, note, repo) => incidents.appendTimeline(key, note, repo),
+    });
     registerCommands(app, deps, { remediate, rollback, ...rollout }, registerApproval(app, deps));
     registerDashboard(app, deps, { actions: { remediate, rollback, ...rollout } });
   };

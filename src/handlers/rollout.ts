@@ -28,6 +28,7 @@ import { escapeMarkdown } from "../core/markdown/escape-markdown.js";
 import { renderMarker } from "../core/markdown/render-marker.js";
 import { parseRevertMarker } from "../core/rollout/revert-marker.js";
 import { STEP_RISK } from "../core/runbook/runbook.js";
+import type { TimelineNote } from "../workflows/append-incident-timeline.js";
 import { diagnoseIncident } from "../workflows/diagnose-incident.js";
 import { discardAuditSink } from "../workflows/ports/audit-sink.js";
 import type { Cluster } from "../workflows/ports/cluster.js";
@@ -44,6 +45,8 @@ import { type RolloutCommand, runRolloutCommand } from "../workflows/run-rollout
 import { type RolloutWatcher, WATCH_TASK, watchRollout } from "../workflows/watch-rollout.js";
 
 export interface RolloutOptions {
+  /** The incident runtime's `appendTimeline`: rollout progress lines go to the incident's timeline. */
+  appendTimeline?(key: string, note: TimelineNote, repo: string): Promise<unknown>;
   /** Argo CD / Rollouts reader; default from the kube config (`KUBECONFIG`, in-cluster, ~/.kube/config). */
   argo?: ArgoReader | null;
   kubeConfig?: KubeConfig | null;
@@ -160,6 +163,9 @@ export function registerRollout(
       pollIntervalMs: opts.pollIntervalMs ?? 15_000,
       audit,
       botLogin,
+      ...(opts.appendTimeline
+        ? { appendTimeline: (k: string, note: TimelineNote) => opts.appendTimeline!(k, note, key) }
+        : {}),
     });
     // Unfinished watches of this repository (a restart) continue from their deployments.
     const entry = {

@@ -16,6 +16,7 @@ import {
 import { evaluateTerraformApply, isTerraformPath } from "../core/rollout/evaluate-terraform-apply.js";
 import { type AppRef, appId, findApplicationsForPaths } from "../core/rollout/find-applications-for-paths.js";
 import { formatDuration, parseDuration } from "../core/util/duration.js";
+import type { TimelineNote } from "./append-incident-timeline.js";
 import type { AuditEntry, AuditSink } from "./ports/audit-sink.js";
 import type { ChangeRequests } from "./ports/change-requests.js";
 import type { Clock } from "./ports/clock.js";
@@ -81,6 +82,12 @@ export interface RolloutWatchDeps {
   audit?: AuditSink;
   /** The bot's login, the actor of those records. */
   botLogin?: string;
+  /**
+   * Adds a line to the incident issue's own timeline (the incident runtime's `appendTimeline`). With it,
+   * progress lines (Progressing, Healthy…) go there instead of one comment each; Degraded, failures,
+   * reverts and escalations stay comments, since those deserve a notification.
+   */
+  appendTimeline?(key: string, note: TimelineNote): Promise<unknown>;
 }
 
 export interface StartWatchInput {
@@ -487,7 +494,7 @@ export function watchRollout(deps: RolloutWatchDeps) {
       res.kind === "refused"
         ? `Automatic revert refused (${res.reason}): ${res.message}`
         : `Revert PR #${res.number} ${res.kind === "opened" ? "opened" : "already open"}: ${res.url}`;
-    await timeline(watch, sentence, res.kind === "opened" ? res.record : undefined);
+    await timeline(watch, sentence, res.kind === "opened" ? res.record : undefined, true);
     return sentence;
   }
 
@@ -533,11 +540,25 @@ export function watchRollout(deps: RolloutWatchDeps) {
   ): Promise<void> {
     await deps.deployments.addStatus(watch.deploymentId, { state, description });
     watch.reports++;
-    await timeline(watch, description);
+    const notify = state === "failure" || state === "error" || description.startsWith("Degraded");
+    await timeline(watch, description, undefined, notify);
   }
 
   /** One incident timeline entry (a marked comment, so a retried write is not doubled). */
-  async function timeline(watch: ActiveWatch, text: string, evidence?: AuditEntry): Promise<void> {
+  async function timeline(
+    watch: ActiveWatch,
+    text: string,
+    evidence?: AuditEntry,
+    notify = false,
+  ): Promise<void> {
+    if (!notify && !evidence && deps.appendTimeline && watch.payload.incidentKey) {
+      await deps.appendTimeline(watch.payload.incidentKey, {
+        at: deps.clock.now(),
+        kind: "rollout",
+        text: `#${watch.payload.pr} (${watch.sha.slice(0, 7)}): ${text}`,
+      });
+      return;
+    }
     const number = await findIncident(watch);
     if (number === null || !deps.incidents) return;
     const markerId = `${watch.payload.incidentKey}/rollout/${watch.sha.slice(0, 12)}/${watch.reports}-${hashText(text)}`;

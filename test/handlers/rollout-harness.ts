@@ -107,6 +107,8 @@ export interface Harness {
   actions: ReturnType<typeof registerRollout>;
   /** The app's audit sink the handler records to (the current process's). */
   audit: MemoryAuditSink;
+  /** Lines the handler added to the incident timeline (`timeline: true`), as `repo key: text`. */
+  timelineNotes: string[];
   /** A new process: a fresh Probot, scheduler and watcher memory, `INCIDENT_REPO` set (resume at start). */
   restart(): Promise<void>;
   setApp(sync: string, revision: string, health: string, rolloutPhase: string, message?: string): void;
@@ -123,6 +125,8 @@ export async function createRolloutHarness(
     mergeFiles?: Record<string, string>;
     /** Team memberships served at `GET /orgs/{org}/teams/{team}/memberships/{login}` (`org/team/login`). */
     members?: string[];
+    /** Give the handler an incident-timeline writer (its lines land in `timelineNotes`). */
+    timeline?: boolean;
   } = {},
 ): Promise<Harness> {
   nock.disableNetConnect();
@@ -209,6 +213,7 @@ export async function createRolloutHarness(
     restart: async () => {},
     actions: undefined as unknown as ReturnType<typeof registerRollout>,
     audit: undefined as unknown as MemoryAuditSink,
+    timelineNotes: [] as string[],
   } as Harness & { mergeFilesList: string[] };
   // Before the merge: Argo CD runs the parent revision, Healthy.
   h.setApp("Synced", parentSha, "Healthy", "Healthy");
@@ -351,6 +356,13 @@ export async function createRolloutHarness(
         cluster: createKubernetesCluster(kubeConfigFor(K8S), { logger }),
         scheduler: h.sched.scheduler,
         pollIntervalMs: 10_000,
+        ...(opts.timeline
+          ? {
+              appendTimeline: async (key: string, note: { kind: string; text: string }, repo: string) => {
+                h.timelineNotes.push(`${repo} ${key} ${note.kind}: ${note.text}`);
+              },
+            }
+          : {}),
       });
     });
   };

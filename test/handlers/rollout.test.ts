@@ -142,6 +142,28 @@ describe("rollout watch verdicts and guards", () => {
     ).toBe(true);
   });
 
+  it("with the incident timeline: progress lines go there, not to comments; Degraded is still a comment", async () => {
+    const h = await createRolloutHarness({ timeline: true });
+    const sha7 = h.mergeSha.slice(0, 7);
+    await h.receiveMerge();
+    await h.sched.advance(0);
+    h.setApp("Synced", h.mergeSha, "Degraded", "Degraded", ABORTED);
+    await h.sched.advance(10_000);
+    h.setApp("Synced", h.mergeSha, "Healthy", "Healthy");
+    await h.sched.advance(10_000);
+    expect(statusLines(h).at(-1)).toMatch(/^success: /);
+    expect(h.timelineNotes[0]).toBe(
+      `acme/gitops ${KEY} rollout: #7 (${sha7}): Watching Argo CD argocd/checkout for ${sha7}`,
+    );
+    expect(h.timelineNotes.at(-1)).toBe(
+      `acme/gitops ${KEY} rollout: #7 (${sha7}): Healthy; the incident closes when its alert resolves.`,
+    );
+    expect(h.timelineNotes.some((n) => n.includes("Degraded"))).toBe(false);
+    const comments = (h.fake.comments.get(42) ?? []).map((c) => c.body);
+    expect(comments.filter((b) => b.includes("**Rollout of #7**"))).toHaveLength(1);
+    expect(comments.find((b) => b.includes("**Rollout of #7**"))).toMatch(/: Degraded at /);
+  });
+
   it("Degraded then Healthy inside the grace period ⇒ no revert", async () => {
     const h = await createRolloutHarness();
     await h.receiveMerge();
