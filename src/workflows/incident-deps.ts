@@ -2,6 +2,7 @@ import type { IncidentsConfig } from "../core/config/sections/incidents.js";
 import type { IncidentTemplates } from "../core/incident/incident-templates.js";
 import type { IncidentHooks } from "./incident-hooks.js";
 import type { IncidentIndex } from "./incident-index.js";
+import type { AuditSink } from "./ports/audit-sink.js";
 import type { Clock } from "./ports/clock.js";
 import type { KeyedLock } from "./ports/coordination.js";
 import type { Logger } from "./ports/logger.js";
@@ -28,4 +29,6 @@ export interface IncidentWorkflowDeps {
   /** Run `fn` after `ms` (deferred body updates); real timers in the app, virtual ones in benchmarks. */
   later(ms: number, fn: () => Promise<void>): void;
   hooks?: IncidentHooks;
+  /** Evidence records of the incident lifecycle (opened, reopened, resolved) for the audit ledger. */
+  audit?: AuditSink;
 }

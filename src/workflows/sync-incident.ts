@@ -168,6 +168,7 @@ export async function syncIncident(
     }
   }
   index.set(e);
+  recordLifecycle(deps, index.repo, e, inc, plan.action, now);
 
   // 3. Hooks (never undo a write).
   const ref: IncidentIssueRef = { repo: index.repo, number: e.issue.number, url: e.issue.url };
@@ -349,4 +350,54 @@ export function incidentLockKey(repo: string, key: string): string {
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+const LIFECYCLE_ACTIONS: Record<string, string> = {
+  open: "incident.opened",
+  reopen: "incident.reopened",
+  resolve: "incident.resolved",
+};
+
+/** An Evidence record for the ledger when an incident issue opens, reopens or resolves (updates are not). */
+function recordLifecycle(
+  deps: IncidentWorkflowDeps,
+  repo: string,
+  e: IndexEntry,
+  inc: Incident,
+  action: string,
+  now: number,
+): void {
+  const verb = LIFECYCLE_ACTIONS[action];
+  if (!deps.audit || !verb) return;
+  const firing = inc.signals.filter((s) => s.status === "firing").length;
+  try {
+    deps.audit.record({
+      v: 1,
+      at: new Date(now).toISOString(),
+      actor: { kind: "bot", login: "gitops-medic" },
+      action: verb,
+      reason:
+        action === "resolve"
+          ? `every signal of ${inc.key} resolved`
+          : `${firing} firing signal(s) for ${inc.key} (${inc.severity})`,
+      incidentKey: inc.key,
+      subject: {
+        kind: "issue",
+        repo,
+        number: e.issue.number,
+        ...(/^https?:\/\//.test(e.issue.url) ? { url: e.issue.url } : {}),
+      },
+      inputs: {
+        severity: inc.severity,
+        startsAt: inc.startsAt,
+        signals: inc.signals.length,
+        ...(inc.runbookId ? { runbook: inc.runbookId } : {}),
+        ...(inc.resolvedAt ? { resolvedAt: inc.resolvedAt } : {}),
+      },
+      outcome: { status: "ok" },
+    });
+  } catch (err) {
+    // A record that does not validate is a bug to log, never a reason to undo the issue write.
+    deps.logger.error({ key: inc.key, error: (err as Error).message }, "incident audit record refused");
+  }
 }

@@ -207,8 +207,17 @@ describe("Alertmanager ⇒ incident issue ⇒ remediation PR in the GitOps repos
     expect(issue.comments[0]!.body).toContain(prUrl);
 
     // The audit record names the incident where it lives.
-    const audited = deps.auditSink.records.find((r) => r.subject?.kind === "issue");
+    const audited = deps.auditSink.records.find(
+      (r) => r.subject?.kind === "issue" && r.action.startsWith("remediation."),
+    );
     expect(audited?.subject).toEqual({ kind: "issue", repo: "acme/incidents", number: 1 });
+    // The incident's own lifecycle is in the same ledger.
+    expect(deps.auditSink.records.find((r) => r.action === "incident.opened")?.subject).toEqual({
+      kind: "issue",
+      repo: "acme/incidents",
+      number: 1,
+      url: "https://github.com/acme/incidents/issues/1",
+    });
 
     // 3. The timeline entry with the PR link, in the body and in the state block.
     const state = parseIncidentState(issue.body);

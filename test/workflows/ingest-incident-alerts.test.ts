@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { createMemoryAuditSink } from "../../src/adapters/memory/audit-sink.js";
 import { createMemoryIncidentTracker } from "../../src/adapters/memory/create-memory-incident-tracker.js";
 import { createMemoryKeyedLock } from "../../src/adapters/memory/create-memory-keyed-lock.js";
 import { createVirtualTime } from "../../src/adapters/memory/create-virtual-time.js";
@@ -111,6 +112,39 @@ describe("ingestAlerts", () => {
     await h.send(1515, crash("firing"));
     expect(issue.state).toBe("closed");
     expect(h.mem.issues).toHaveLength(1);
+  });
+
+  it("leaves a ledger record when the incident opens and when it resolves, none for repeats", async () => {
+    const h = harness();
+    const audit = createMemoryAuditSink();
+    h.deps.audit = audit;
+    await h.send(0, crash("firing"));
+    await h.send(15, crash("firing"));
+    await h.send(1500, crash("resolved"));
+    const number = h.mem.issues[0]!.number;
+    expect(audit.records.map((r) => [r.action, r.incidentKey, r.subject, r.outcome])).toEqual([
+      [
+        "incident.opened",
+        "KubePodCrashLooping/shop/checkout",
+        expect.objectContaining({ kind: "issue", repo: "acme/incidents", number }),
+        { status: "ok" },
+      ],
+      [
+        "incident.resolved",
+        "KubePodCrashLooping/shop/checkout",
+        expect.objectContaining({ kind: "issue", repo: "acme/incidents", number }),
+        { status: "ok" },
+      ],
+    ]);
+    expect(audit.records[0]).toMatchObject({
+      at: "2026-11-27T10:00:00.000Z",
+      reason: "1 firing signal(s) for KubePodCrashLooping/shop/checkout (warning)",
+      inputs: { severity: "warning", startsAt: "2026-11-27T09:59:00.000Z", signals: 1 },
+    });
+    expect(audit.records[1]).toMatchObject({
+      at: "2026-11-27T10:25:00.000Z",
+      inputs: { resolvedAt: "2026-11-27T10:20:00.000Z" },
+    });
   });
 
   it("resolved before firing opens nothing", async () => {

@@ -191,6 +191,7 @@ export function createIncidentRuntime(opts: IncidentRuntimeOptions) {
     config: loadConfig,
     later,
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
+    ...(deps.audit ? { audit: deps.audit } : {}),
   };
 
   const work = createWorkQueue({
