@@ -11,10 +11,7 @@ import { runbookTestCommand } from "./commands/runbook-test.js";
 import { serveCommand } from "./commands/serve.js";
 import { simulateCommand } from "./commands/simulate.js";
 
-/**
- * Every `medic` command, in the order `--help` lists them. Commands whose issue has not landed are
- * `notBuilt(...)`: they say so and exit 2, they never pretend.
- */
+/** Every `medic` command, in the order `--help` lists them. */
 export const commands: readonly CliCommand[] = [
   serveCommand,
   simulateCommand,

@@ -63,14 +63,6 @@ describe("medic command", () => {
     }
   });
 
-  it("commands not built yet say so and exit non-zero", async () => {
-    for (const cmd of commands.filter((x) => x.summary.endsWith("(not built yet)"))) {
-      const c = capture();
-      expect(await main([...cmd.name], c.io)).toBe(2);
-      expect(c.err()).toContain("not built yet");
-    }
-  });
-
   it("matches the longest command name", () => {
     expect(findCommand(["policy", "check", "x.yaml"])?.cmd.name).toEqual(["policy", "check"]);
     expect(renderHelp()).toMatch(/^medic — gitops-medic/);
