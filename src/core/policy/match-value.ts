@@ -1,6 +1,6 @@
 import { matchWildcard } from "./match-wildcard.js";
 import { parseGoDuration } from "./parse-go-duration.js";
-import { parseQuantity } from "./parse-quantity.js";
+import { parseQuantity } from "../util/parse-quantity.js";
 
 type Op = "=" | "!" | ">" | "<" | ">=" | "<=";
 
