@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
+import { parseYaml } from "../yaml/parse-yaml.js";
 import type { PatchResult } from "./types.js";
 import { applyYamlOps, describeYamlError } from "./yaml-text/apply-yaml-ops.js";
-import { parseLimited } from "./yaml-text/parse-limited.js";
 
 /** "While `source` fires, do not notify for `target`" on the same `equal` labels. */
 export interface InhibitRule {
@@ -31,7 +31,7 @@ export function addInhibitRule(text: string, rule: InhibitRule, file = "<input>"
     if (!NAME.test(v)) return { ok: false, reason: `${file}: invalid ${what} name "${v}"` };
   }
   if (rule.source === rule.target) return { ok: false, reason: `${file}: an alert cannot inhibit itself` };
-  const parsed = parseLimited(text, file);
+  const parsed = parseYaml(text, file);
   if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
   for (const [docIndex, d] of parsed.documents.entries()) {
     const v = d.value as Record<string, unknown> | null;

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { stringify } from "yaml";
+import { parseYaml } from "../yaml/parse-yaml.js";
 import type { PatchResult } from "./types.js";
 import { describeYamlError } from "./yaml-text/apply-yaml-ops.js";
-import { parseLimited } from "./yaml-text/parse-limited.js";
 import { selectDocument } from "./yaml-text/select-document.js";
 
 /**
@@ -33,7 +33,7 @@ export function appendDocument(
   };
   const existing = text ?? "";
   if (existing.trim() !== "") {
-    const parsed = parseLimited(existing, file);
+    const parsed = parseYaml(existing, file);
     if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
     const same = selectDocument(existing, ref, file);
     if (same.ok) {

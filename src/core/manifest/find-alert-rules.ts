@@ -1,7 +1,7 @@
+import { parseYaml } from "../yaml/parse-yaml.js";
 import type { ReadResult } from "./types.js";
 import type { ParsedYaml, YamlPath } from "./yaml-text/apply-yaml-ops.js";
 import { describeYamlError } from "./yaml-text/apply-yaml-ops.js";
-import { parseLimited } from "./yaml-text/parse-limited.js";
 
 /** One alerting rule found in a file. */
 export interface AlertRuleLocation {
@@ -28,7 +28,7 @@ export function findAlertRules(
   file = "<input>",
   parsed?: ParsedYaml,
 ): ReadResult<{ rules: AlertRuleLocation[]; parsed: ParsedYaml }> {
-  const res = parsed ?? parseLimited(text, file);
+  const res = parsed ?? parseYaml(text, file);
   if (!res.ok) return { ok: false, reason: describeYamlError(res.error) };
   const rules: AlertRuleLocation[] = [];
   res.documents.forEach((d, docIndex) => {

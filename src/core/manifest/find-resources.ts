@@ -1,5 +1,5 @@
+import { parseYaml } from "../yaml/parse-yaml.js";
 import type { FoundResource, RepoFile } from "./types.js";
-import { parseLimited } from "./yaml-text/parse-limited.js";
 
 /** A file the scan could not read, with the reason; the scan goes on without it. */
 export interface ScanProblem {
@@ -27,7 +27,7 @@ export function findResources(files: RepoFile[]): { resources: FoundResource[]; 
     if (isChartTemplate(f.path, chartDirs)) continue;
     // Terraform JSON and tfvars are JSON but never Kubernetes objects.
     if (/\.tf\.json$|\.tfvars\.json$/.test(f.path)) continue;
-    const parsed = parseLimited(f.text, f.path);
+    const parsed = parseYaml(f.text, f.path);
     if (!parsed.ok) {
       problems.push({
         path: f.path,

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { WorkloadMapping } from "../config/sections/workloads.js";
+import { parseYamlDocument } from "../yaml/parse-yaml.js";
 import { findResources } from "./find-resources.js";
 import { parseDottedKey } from "./parse-dotted-key.js";
 import { listContainers } from "./read-container-images.js";
@@ -15,7 +16,6 @@ import type {
   WorkloadLocation,
 } from "./types.js";
 import { findPodSpec } from "./yaml-text/find-pod-spec.js";
-import { parseLimitedDocument } from "./yaml-text/parse-limited-document.js";
 import { selectDocument } from "./yaml-text/select-document.js";
 
 /** Kinds a Helm chart is assumed to render for a release (we cannot render templates). */
@@ -518,7 +518,7 @@ function resolveValueFiles(
 }
 
 function hasKey(text: string, path: string, key: (string | number)[]): boolean {
-  const parsed = parseLimitedDocument(text, path);
+  const parsed = parseYamlDocument(text, path);
   return parsed.ok && getPath(parsed.document.value, key).found;
 }
 

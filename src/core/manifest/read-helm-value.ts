@@ -1,7 +1,7 @@
+import { parseYamlDocument } from "../yaml/parse-yaml.js";
 import { parseDottedKey } from "./parse-dotted-key.js";
 import type { ReadResult } from "./types.js";
 import { describeYamlError } from "./yaml-text/apply-yaml-ops.js";
-import { parseLimitedDocument } from "./yaml-text/parse-limited-document.js";
 
 /** The value at a dotted key of a Helm values file; `found: false` when a segment is missing. */
 export function readHelmValue(
@@ -11,7 +11,7 @@ export function readHelmValue(
 ): ReadResult<{ found: boolean; value: unknown }> {
   const key = parseDottedKey(dottedKey);
   if (!key.ok) return { ok: false, reason: `${file}: ${key.reason}` };
-  const parsed = parseLimitedDocument(text, file);
+  const parsed = parseYamlDocument(text, file);
   if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
   return { ok: true, value: getPath(parsed.document.value, key.path) };
 }

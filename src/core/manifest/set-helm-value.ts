@@ -1,7 +1,7 @@
+import { parseYaml } from "../yaml/parse-yaml.js";
 import { parseDottedKey } from "./parse-dotted-key.js";
 import type { PatchResult, ScalarValue } from "./types.js";
 import { applyYamlOps, describeYamlError } from "./yaml-text/apply-yaml-ops.js";
-import { parseLimited } from "./yaml-text/parse-limited.js";
 
 /**
  * Sets one value in a Helm values file by dotted key (`image.tag`, `autoscaling.minReplicas`), creating
@@ -18,7 +18,7 @@ export function setHelmValue(
   if (typeof value === "number" && !Number.isFinite(value)) {
     return { ok: false, reason: `${file}: ${dottedKey} must be a finite number` };
   }
-  const parsed = parseLimited(text, file);
+  const parsed = parseYaml(text, file);
   if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
   const nonEmpty = parsed.documents.filter((d) => d.value !== null);
   if (nonEmpty.length > 1) {

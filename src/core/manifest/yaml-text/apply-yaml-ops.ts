@@ -14,8 +14,8 @@ import {
   type YAMLSeq,
 } from "yaml";
 import type { ParseYamlResult } from "../../yaml/parse-yaml.js";
+import { parseYaml } from "../../yaml/parse-yaml.js";
 import type { PatchResult, ScalarValue } from "../types.js";
-import { parseLimited } from "./parse-limited.js";
 
 /** A successful parse, as `parseYaml` returns it. */
 export type ParsedYaml = Extract<ParseYamlResult, { ok: true }>;
@@ -66,7 +66,7 @@ export function applyYamlOps(
 ): PatchResult {
   const docIndex = typeof at === "number" ? at : at.docIndex;
   // Reuse the caller's parse of `text` when it has one: large multi-document files parse slowly.
-  const first = (typeof at === "number" ? undefined : at.parsed) ?? parseLimited(text, file);
+  const first = (typeof at === "number" ? undefined : at.parsed) ?? parseYaml(text, file);
   if (!first.ok) return { ok: false, reason: describeYamlError(first.error) };
   const expected = first.documents.map((d) => structuredClone(d.value));
   let current = text;
@@ -90,10 +90,10 @@ export function applyYamlOps(
     if (!edit) continue;
     current = current.slice(0, edit.start) + edit.text + current.slice(edit.end);
     changed = true;
-    parsed = parseLimited(current, file);
+    parsed = parseYaml(current, file);
   }
   if (!changed) return { ok: true, text, changed: false };
-  const check = parseLimited(current, file);
+  const check = parseYaml(current, file);
   if (!check.ok) {
     return { ok: false, reason: `${file}: the edit would produce invalid YAML (${check.error.message})` };
   }

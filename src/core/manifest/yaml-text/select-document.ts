@@ -1,6 +1,6 @@
+import { parseYaml } from "../../yaml/parse-yaml.js";
 import type { ResourceRef } from "../types.js";
 import { describeYamlError, type ParsedYaml, type YamlPath } from "./apply-yaml-ops.js";
-import { parseLimited } from "./parse-limited.js";
 
 /** The Kubernetes object a patcher edits: its document, the key path to it, and its plain value. */
 export interface SelectedObject {
@@ -30,7 +30,7 @@ export function selectDocument(
   ref: ResourceRef,
   file: string,
 ): { ok: true; selected: SelectedObject } | { ok: false; reason: string } {
-  const parsed = parseLimited(text, file);
+  const parsed = parseYaml(text, file);
   if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
   const all: Candidate[] = [];
   for (const d of parsed.documents) {

@@ -1,12 +1,12 @@
+import { parseYamlDocument } from "../../yaml/parse-yaml.js";
 import { describeYamlError } from "./apply-yaml-ops.js";
-import { parseLimitedDocument } from "./parse-limited-document.js";
 
 /** Parses a kustomization.yaml: one document, a mapping, and not some other Kubernetes kind. */
 export function selectKustomization(
   text: string,
   file: string,
 ): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
-  const parsed = parseLimitedDocument(text, file);
+  const parsed = parseYamlDocument(text, file);
   if (!parsed.ok) return { ok: false, reason: describeYamlError(parsed.error) };
   const value = parsed.document.value ?? {};
   if (typeof value !== "object" || Array.isArray(value)) {
