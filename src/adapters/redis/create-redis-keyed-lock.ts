@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { KeyedLock } from "../../workflows/ports/coordination.js";
+import { createMemoryKeyedLock } from "../memory/create-memory-keyed-lock.js";
 import { closedError, type RedisContext, retryRedis } from "./retry-redis.js";
-import { serializeByKey } from "./serialize-by-key.js";
 
 export interface RedisKeyedLockOptions {
   /** Lock lifetime in Redis; renewed every third of it while the holder runs. A crashed holder's lock frees after this. */
@@ -16,10 +16,11 @@ export interface RedisKeyedLockOptions {
  * come back does not count against `waitMs` (the work simply pauses); contention does.
  */
 export function createRedisKeyedLock(ctx: RedisContext, opts: RedisKeyedLockOptions): KeyedLock {
-  const local = serializeByKey();
+  // One local caller per key polls Redis; the others wait in order in this process.
+  const local = createMemoryKeyedLock();
   return {
     withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-      return local(key, async () => {
+      return local.withLock(key, async () => {
         const redisKey = `${ctx.prefix}lock:{${key}}`;
         const token = randomUUID();
         await acquire(ctx, redisKey, token, opts);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { WriteBudget } from "../../workflows/ports/coordination.js";
+import { createMemoryKeyedLock } from "../memory/create-memory-keyed-lock.js";
 import { type RedisContext, retryRedis } from "./retry-redis.js";
-import { serializeByKey } from "./serialize-by-key.js";
 
 /** One sliding window: at most `limit` writes in any `windowMs`. */
 export interface BudgetWindow {
@@ -26,7 +26,8 @@ export interface RedisWriteBudgetOptions {
  * uncounted.
  */
 export function createRedisWriteBudget(ctx: RedisContext, opts: RedisWriteBudgetOptions): WriteBudget {
-  const local = serializeByKey();
+  // One local caller per key polls Redis; the others wait in order in this process.
+  const local = createMemoryKeyedLock();
   const keys = (scope: string) => {
     const base = `${ctx.prefix}budget:{${scope}}`;
     return { minute: `${base}:w1`, hour: `${base}:w2`, pause: `${base}:pause` };
@@ -35,7 +36,7 @@ export function createRedisWriteBudget(ctx: RedisContext, opts: RedisWriteBudget
   const now = () => (ctx.clock ? String(ctx.clock.now()) : "");
   return {
     acquire(scope) {
-      return local(scope, async () => {
+      return local.withLock(scope, async () => {
         const k = keys(scope);
         const id = randomUUID();
         for (;;) {
