@@ -352,13 +352,12 @@ export function registerRollout(
     });
   }
 
-  // /abort, /retry, /promote: the incident's Argo Rollout, through the imperative step runner.
-  const teams = createTeamMembershipCache({ ttlMs: 60_000, now: () => deps.clock.now() });
-  const command = async (ctx: ActionContext, name: RolloutCommand, full: boolean): Promise<ActionResult> => {
+  /** An installation octokit, the bot's login, the write queue and the incident tracker of one repository. */
+  const openRepo = async (owner: string, repo: string) => {
     const appOctokit = await app.auth();
     const { data: inst } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", {
-      owner: ctx.owner,
-      repo: ctx.repo,
+      owner,
+      repo,
     });
     const octokit = (await app.auth(inst.id)) as GitHubOctokit;
     const botLogin = await resolveBotLogin(app);
@@ -370,12 +369,19 @@ export function registerRollout(
     });
     const tracker = createGitHubIncidentTracker({
       octokit,
-      owner: ctx.owner,
-      repo: ctx.repo,
+      owner,
+      repo,
       queue,
       logger: deps.logger,
       botLogin,
     });
+    return { octokit, botLogin, queue, tracker };
+  };
+
+  // /abort, /retry, /promote: the incident's Argo Rollout, through the imperative step runner.
+  const teams = createTeamMembershipCache({ ttlMs: 60_000, now: () => deps.clock.now() });
+  const command = async (ctx: ActionContext, name: RolloutCommand, full: boolean): Promise<ActionResult> => {
+    const { octokit, botLogin, tracker } = await openRepo(ctx.owner, ctx.repo);
     const configSource: Pick<Context, "config"> = {
       config: (async (file: string) => {
         const { config, files } = await octokit.config.get({
@@ -435,27 +441,7 @@ export function registerRollout(
         ? createKubernetesCluster(kube, { logger: deps.logger, ...(argo ? { argo } : {}) })
         : null;
   const diagnose = async (ctx: ActionContext): Promise<ActionResult> => {
-    const appOctokit = await app.auth();
-    const { data: inst } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", {
-      owner: ctx.owner,
-      repo: ctx.repo,
-    });
-    const octokit = (await app.auth(inst.id)) as GitHubOctokit;
-    const botLogin = await resolveBotLogin(app);
-    const queue = createWriteQueue({
-      budget: deps.writeBudget,
-      scope: `installation:${inst.id}`,
-      clock: deps.clock,
-      logger: deps.logger,
-    });
-    const tracker = createGitHubIncidentTracker({
-      octokit,
-      owner: ctx.owner,
-      repo: ctx.repo,
-      queue,
-      logger: deps.logger,
-      botLogin,
-    });
+    const { octokit, tracker } = await openRepo(ctx.owner, ctx.repo);
     const issue = (await tracker.listOpen()).find((i) => i.number === ctx.number);
     if (!issue?.incident)
       return { ok: false, message: "this issue is not an open incident the bot can read" };
