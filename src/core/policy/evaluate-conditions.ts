@@ -1,6 +1,6 @@
+import { parseQuantity } from "../util/parse-quantity.js";
 import { matchWildcard } from "./match-wildcard.js";
 import { parseGoDuration } from "./parse-go-duration.js";
-import { parseQuantity } from "../util/parse-quantity.js";
 import { substituteVariables, type VariableContext } from "./substitute-variables.js";
 
 /** Operators of Kyverno conditions (preconditions and `deny.conditions`). */

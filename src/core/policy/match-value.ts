@@ -1,6 +1,6 @@
+import { parseQuantity } from "../util/parse-quantity.js";
 import { matchWildcard } from "./match-wildcard.js";
 import { parseGoDuration } from "./parse-go-duration.js";
-import { parseQuantity } from "../util/parse-quantity.js";
 
 type Op = "=" | "!" | ">" | "<" | ">=" | "<=";
 
